@@ -1,0 +1,2 @@
+// soc-triage command line entry point.
+int main() { return 0; }
