@@ -24,6 +24,12 @@ class IntelProvider {
   // Relative trust in this source, 0..1, used to weigh disagreements.
   virtual double reliability() const = 0;
   virtual Enrichment lookup(const Observable& observable) const = 0;
+  // Same answer as lookup(), shared instead of copied. Providers that cache override it to hand
+  // out their cached object, so a repeated lookup costs a hash probe and a reference count
+  // instead of copying every string and vector of the facts.
+  virtual EnrichmentPtr lookup_shared(const Observable& observable) const {
+    return std::make_shared<const Enrichment>(lookup(observable));
+  }
 };
 
 // Builds the offline providers over an intel/ directory (missing sub-folders simply yield

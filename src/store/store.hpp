@@ -5,6 +5,10 @@
 // stored rows for replay and correlation. Threading: one Store per thread; SQLite connections
 // are not shared. Failure: every call returns a Status/Result, never throws. Writes are batched:
 // a record is durable once flush() returned ok (or the batch filled and committed itself).
+// Reads (load_*, find_triage, quarantine_count, verify_audit) see committed records only: call
+// flush() first to include the pending batch. A failed commit never drops anything: the pending
+// records stay queued and the next record_triage()/quarantine()/flush() retries them.
+// One writer per database: a second process appending to the same chain is detected at commit.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -58,6 +62,9 @@ struct StoredTriage {
   std::string format;
   std::string raw;
   std::string decision_json;
+  std::string stage_states_json;
+  std::optional<TimestampMs> alert_time;
+  TimestampMs received_at = 0;  // Clock time of record_triage()
 };
 
 struct AuditVerifyReport {
@@ -70,23 +77,34 @@ struct AuditVerifyReport {
 class Store {
  public:
   virtual ~Store() = default;
-  // Queues the record in the current batch; commits when the batch is full.
+  // Queues the record in the current batch; commits when the batch is full. An error means
+  // this record was not accepted (do re-submit it); records accepted earlier stay queued.
   virtual Result<AuditRef> record_triage(const TriageRecord& record) = 0;
-  virtual Status quarantine(const QuarantineRecord& record) = 0;
+  virtual Status quarantine(const QuarantineRecord& record) = 0;  // batched like record_triage
   virtual Status flush() = 0;  // commit what is pending
   virtual Result<std::vector<StoredTriage>> load_triages() = 0;                // in arrival order
   virtual Result<std::vector<CorrelationEntry>> load_correlation(TimestampMs since) = 0;
   virtual Result<std::int64_t> quarantine_count() = 0;
   virtual Result<AuditVerifyReport> verify_audit() = 0;
+  // The same source alert id may be triaged more than once (a re-sent alert): every triage is
+  // kept, and this returns the latest one.
   virtual Result<std::optional<StoredTriage>> find_triage(const std::string& alert_id) = 0;
 };
 
 struct SqliteOptions {
   std::string path = ":memory:";
   int batch_size = 1000;
-  bool synchronous_full = true;
+  bool synchronous_full = true;            // else synchronous=NORMAL (WAL: may lose the last
+                                           // commits on power loss, never corrupts)
   std::size_t compress_over_bytes = 1024;  // blobs larger than this are zstd-compressed
+  int compression_level = 1;               // zstd level (see bench/store_bench.cpp)
+  std::size_t max_blob_bytes = 64u << 20;  // reading refuses blobs that decode to more
+  int commit_attempts = 5;                 // tries of one batch commit before it reports
+  int retry_backoff_ms = 5;                // first wait between tries; doubles each time
+  int busy_timeout_ms = 200;               // SQLite's own wait for a lock, per statement
 };
+
+inline constexpr std::int64_t kSqliteStoreSchemaVersion = 1;  // PRAGMA user_version
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options, const class Clock& clock);
 
 }  // namespace soc

@@ -1,0 +1,201 @@
+// YAML configuration loading with strict key checking.
+#include "config/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace soc {
+
+std::string_view to_string(OperatingMode mode) {
+  switch (mode) {
+    case OperatingMode::kShadow: return "shadow";
+    case OperatingMode::kAssisted: return "assisted";
+    case OperatingMode::kSemiAutonomous: return "semi_autonomous";
+    case OperatingMode::kAutonomous: return "autonomous";
+  }
+  return "assisted";
+}
+
+std::map<std::string, std::map<std::string, double>> Config::default_provider_weights() {
+  return {
+      {"default",
+       {{"virustotal", 1.0}, {"abuseipdb", 0.8}, {"greynoise", 0.8}, {"misp", 0.9}, {"opencti", 0.9},
+        {"lists", 0.7}, {"shodan", 0.3}}},
+      // Brute force is about who is knocking: abuse reports and scanner telemetry say most.
+      {"brute_force", {{"abuseipdb", 1.0}, {"greynoise", 0.9}, {"virustotal", 0.6}}},
+      // Files and lures: engine detections dominate.
+      {"phishing", {{"virustotal", 1.0}, {"abuseipdb", 0.5}, {"misp", 1.0}}},
+      {"malware", {{"virustotal", 1.0}, {"abuseipdb", 0.4}}},
+      // Exfiltration endpoints are rarely reported as abusive; curated intel matters more.
+      {"exfiltration", {{"abuseipdb", 0.5}, {"virustotal", 0.9}, {"opencti", 1.0}, {"misp", 1.0}}},
+  };
+}
+
+double Config::provider_weight(const std::string& category, const std::string& provider) const {
+  if (auto it = provider_weights.find(category); it != provider_weights.end())
+    if (auto p = it->second.find(provider); p != it->second.end()) return p->second;
+  if (auto it = provider_weights.find("default"); it != provider_weights.end())
+    if (auto p = it->second.find(provider); p != it->second.end()) return p->second;
+  return 0.5;
+}
+
+namespace {
+
+struct ConfigError {
+  std::string message;
+};
+
+void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed) {
+  if (!node) return;
+  if (!node.IsMap()) throw ConfigError{where + " must be a mapping"};
+  std::set<std::string> ok(allowed.begin(), allowed.end());
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    if (!ok.count(key)) throw ConfigError{"unknown key '" + key + "' in " + where};
+  }
+}
+
+template <class T>
+void read(const YAML::Node& node, const char* key, T& out, const std::string& where) {
+  if (!node || !node[key]) return;
+  try {
+    out = node[key].as<T>();
+  } catch (const YAML::Exception&) {
+    throw ConfigError{where + "." + key + " has the wrong type"};
+  }
+}
+
+Config from_yaml(const YAML::Node& root) {
+  Config c;
+  if (!root || root.IsNull()) return c;
+  check_keys(root, "the configuration",
+             {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits", "store",
+              "context_dir", "data_dir", "scoring"});
+  if (root["mode"]) {
+    const auto mode = root["mode"].as<std::string>();
+    if (mode == "shadow") c.mode = OperatingMode::kShadow;
+    else if (mode == "assisted") c.mode = OperatingMode::kAssisted;
+    else if (mode == "semi_autonomous") c.mode = OperatingMode::kSemiAutonomous;
+    else if (mode == "autonomous") c.mode = OperatingMode::kAutonomous;
+    else throw ConfigError{"mode must be shadow, assisted, semi_autonomous or autonomous, not '" + mode + "'"};
+  }
+  const auto org = root["organization"];
+  check_keys(org, "organization",
+             {"name", "utc_offset_minutes", "business_hours_start", "business_hours_end", "internal_domains"});
+  read(org, "name", c.organization.name, "organization");
+  read(org, "utc_offset_minutes", c.organization.utc_offset_minutes, "organization");
+  read(org, "business_hours_start", c.organization.business_hours_start, "organization");
+  read(org, "business_hours_end", c.organization.business_hours_end, "organization");
+  read(org, "internal_domains", c.organization.internal_domains, "organization");
+  const auto th = root["thresholds"];
+  check_keys(th, "thresholds", {"critical", "true_positive", "review", "auto_close"});
+  read(th, "critical", c.thresholds.critical, "thresholds");
+  read(th, "true_positive", c.thresholds.true_positive, "thresholds");
+  read(th, "review", c.thresholds.review, "thresholds");
+  read(th, "auto_close", c.thresholds.auto_close, "thresholds");
+  const auto co = root["correlation"];
+  check_keys(co, "correlation",
+             {"burst_alerts", "burst_window_minutes", "kill_chain_window_hours", "history_days",
+              "related_alert_window_hours"});
+  read(co, "burst_alerts", c.correlation.burst_alerts, "correlation");
+  read(co, "burst_window_minutes", c.correlation.burst_window_minutes, "correlation");
+  read(co, "kill_chain_window_hours", c.correlation.kill_chain_window_hours, "correlation");
+  read(co, "history_days", c.correlation.history_days, "correlation");
+  read(co, "related_alert_window_hours", c.correlation.related_alert_window_hours, "correlation");
+  const auto ru = root["rules"];
+  check_keys(ru, "rules",
+             {"critical_asset_roles", "critical_database_tags", "critical_criticality_is_p1", "vip_notify",
+              "vip_groups"});
+  read(ru, "critical_asset_roles", c.rules.critical_asset_roles, "rules");
+  read(ru, "critical_database_tags", c.rules.critical_database_tags, "rules");
+  read(ru, "critical_criticality_is_p1", c.rules.critical_criticality_is_p1, "rules");
+  read(ru, "vip_notify", c.rules.vip_notify, "rules");
+  read(ru, "vip_groups", c.rules.vip_groups, "rules");
+  const auto ac = root["actions"];
+  check_keys(ac, "actions", {"block_ip_days"});
+  read(ac, "block_ip_days", c.actions.block_ip_days, "actions");
+  const auto li = root["limits"];
+  check_keys(li, "limits", {"max_alert_bytes", "max_json_depth"});
+  read(li, "max_alert_bytes", c.limits.max_alert_bytes, "limits");
+  read(li, "max_json_depth", c.limits.max_json_depth, "limits");
+  const auto st = root["store"];
+  check_keys(st, "store", {"path", "batch_size", "synchronous_full"});
+  read(st, "path", c.store.path, "store");
+  read(st, "batch_size", c.store.batch_size, "store");
+  read(st, "synchronous_full", c.store.synchronous_full, "store");
+  read(root, "context_dir", c.context_dir, "");
+  read(root, "data_dir", c.data_dir, "");
+  const auto sc = root["scoring"];
+  check_keys(sc, "scoring", {"provider_weights"});
+  if (sc && sc["provider_weights"]) {
+    const auto pw = sc["provider_weights"];
+    if (!pw.IsMap()) throw ConfigError{"scoring.provider_weights must be a mapping"};
+    for (const auto& category : pw) {
+      const auto name = category.first.as<std::string>();
+      if (!category.second.IsMap()) throw ConfigError{"scoring.provider_weights." + name + " must be a mapping"};
+      for (const auto& provider : category.second) {
+        try {
+          c.provider_weights[name][provider.first.as<std::string>()] = provider.second.as<double>();
+        } catch (const YAML::Exception&) {
+          throw ConfigError{"scoring.provider_weights." + name + "." + provider.first.as<std::string>() +
+                            " must be a number"};
+        }
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Status validate(const Config& c) {
+  const auto& t = c.thresholds;
+  if (!(0 <= t.auto_close && t.auto_close <= t.review && t.review <= t.true_positive &&
+        t.true_positive <= t.critical && t.critical <= 100))
+    return fail(ErrorCode::kConfigError,
+                "thresholds must satisfy 0 <= auto_close <= review <= true_positive <= critical <= 100");
+  if (c.correlation.burst_alerts < 2 || c.correlation.burst_window_minutes < 1)
+    return fail(ErrorCode::kConfigError, "correlation.burst_alerts must be >= 2 and burst_window_minutes >= 1");
+  if (c.correlation.history_days < 1 || c.correlation.kill_chain_window_hours < 1)
+    return fail(ErrorCode::kConfigError, "correlation windows must be positive");
+  if (c.organization.utc_offset_minutes < -14 * 60 || c.organization.utc_offset_minutes > 14 * 60)
+    return fail(ErrorCode::kConfigError, "organization.utc_offset_minutes must be within +-840");
+  if (c.organization.business_hours_start < 0 || c.organization.business_hours_end > 24 ||
+      c.organization.business_hours_start >= c.organization.business_hours_end)
+    return fail(ErrorCode::kConfigError, "organization business hours must satisfy 0 <= start < end <= 24");
+  if (c.limits.max_alert_bytes < 1024 || c.limits.max_json_depth < 8)
+    return fail(ErrorCode::kConfigError, "limits.max_alert_bytes must be >= 1024 and max_json_depth >= 8");
+  if (c.store.batch_size < 1) return fail(ErrorCode::kConfigError, "store.batch_size must be >= 1");
+  if (c.actions.block_ip_days < 1) return fail(ErrorCode::kConfigError, "actions.block_ip_days must be >= 1");
+  for (const auto& [category, providers] : c.provider_weights)
+    for (const auto& [provider, weight] : providers)
+      if (weight < 0 || weight > 2)
+        return fail(ErrorCode::kConfigError,
+                    "scoring.provider_weights." + category + "." + provider + " must be within 0..2");
+  return {};
+}
+
+Result<Config> parse_config(const std::string& yaml_text) {
+  try {
+    Config c = from_yaml(YAML::Load(yaml_text));
+    if (auto ok = validate(c); !ok) return std::unexpected(ok.error());
+    return c;
+  } catch (const ConfigError& e) {
+    return fail(ErrorCode::kConfigError, e.message);
+  } catch (const YAML::Exception& e) {
+    return fail(ErrorCode::kConfigError, std::string("YAML: ") + e.what());
+  }
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(ErrorCode::kIoError, "cannot open configuration " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_config(buffer.str());
+}
+
+}  // namespace soc

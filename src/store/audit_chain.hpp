@@ -1,0 +1,67 @@
+// The audit chain's hash definitions, shared by the writer and by verify_audit() so the two can
+// never disagree. Every hash input is a sequence of length-prefixed fields (see Sha256::field);
+// the exact field lists are in audit_chain.cpp and src/store/README.md.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/sha256.hpp"
+
+namespace soc::store {
+
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view kKindTriage = "triage";
+inline constexpr std::string_view kKindQuarantine = "quarantine";
+
+// What one triage stored, as it reads back from its rows (blobs decoded).
+struct TriagePayload {
+  std::int64_t seq = 0;
+  std::string_view alert_id;
+  std::string_view format;
+  std::optional<std::int64_t> alert_time;
+  std::int64_t received_at = 0;
+  std::string_view raw;
+  std::string_view stage_states;
+  std::string_view decision_alert_id;
+  std::string_view classification;
+  std::string_view severity;
+  std::string_view priority;
+  std::int64_t risk_score = 0;
+  std::string_view decision;
+  std::string_view correlation_alert_id;
+  std::int64_t correlation_time = 0;
+  std::string_view rule_name;
+  std::string_view entities_json;
+  std::string_view tactics_json;
+  std::string_view techniques_json;
+  std::string_view correlation_classification;
+  std::string_view closed_by;
+  std::int64_t correlation_risk_score = 0;
+};
+
+struct QuarantinePayload {
+  std::int64_t seq = 0;
+  std::int64_t received_at = 0;
+  std::string_view input_ref;
+  std::int64_t error_code = 0;
+  std::string_view message;
+  std::string_view bytes;
+};
+
+struct AuditFields {
+  std::int64_t seq = 0;
+  std::int64_t time = 0;
+  std::string_view kind;
+  std::string_view ref;
+  std::string_view payload_hash;
+  std::string_view prev_hash;
+};
+
+std::string triage_payload_hash(Sha256& sha, const TriagePayload& payload);
+std::string quarantine_payload_hash(Sha256& sha, const QuarantinePayload& payload);
+std::string audit_record_hash(Sha256& sha, const AuditFields& fields);
+
+}  // namespace soc::store

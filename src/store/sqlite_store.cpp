@@ -1,0 +1,960 @@
+// The embedded SQLite store: batched writes in WAL mode, zstd-compressed blobs and the
+// hash-chained audit trail with its verifier.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <fmt/format.h>
+#include <thread>
+#include <utility>
+#include <variant>
+
+#include "store/audit_chain.hpp"
+#include "store/blob_codec.hpp"
+#include "store/sha256.hpp"
+#include "store/sqlite_handle.hpp"
+#include "store/store.hpp"
+#include "store/string_list.hpp"
+
+namespace soc {
+namespace {
+
+using store::AuditFields;
+using store::BlobCoder;
+using store::EncodedBlob;
+using store::Sha256;
+using store::Statement;
+
+// "SOCT": marks the file as ours, so a foreign SQLite database is refused rather than altered.
+constexpr std::int64_t kApplicationId = 0x534F4354;
+
+// Version 1. alerts.alert_id is deliberately not unique: a source may re-send an alert and
+// each triage is kept and audited; find_triage() returns the latest (highest seq). Row keys
+// (alerts.seq, quarantine.seq, and the alert_seq of the per-alert tables) are the seq of the
+// row's audit record, so the verifier joins each audit record to its rows by key.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE alerts(
+  seq INTEGER PRIMARY KEY,
+  alert_id TEXT NOT NULL,
+  format TEXT NOT NULL,
+  alert_time INTEGER,
+  received_at INTEGER NOT NULL,
+  raw BLOB NOT NULL,
+  raw_codec INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alerts_by_alert_id ON alerts(alert_id);
+CREATE TABLE stage_states(
+  alert_seq INTEGER PRIMARY KEY REFERENCES alerts(seq),
+  state BLOB NOT NULL,
+  codec INTEGER NOT NULL
+) STRICT;
+CREATE TABLE decisions(
+  alert_seq INTEGER PRIMARY KEY REFERENCES alerts(seq),
+  alert_id TEXT NOT NULL,
+  classification TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  risk_score INTEGER NOT NULL,
+  decision BLOB NOT NULL,
+  codec INTEGER NOT NULL
+) STRICT;
+CREATE TABLE correlation(
+  alert_seq INTEGER PRIMARY KEY REFERENCES alerts(seq),
+  alert_id TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  rule_name TEXT NOT NULL,
+  entities TEXT NOT NULL,
+  tactics TEXT NOT NULL,
+  techniques TEXT NOT NULL,
+  classification TEXT NOT NULL,
+  closed_by TEXT NOT NULL,
+  risk_score INTEGER NOT NULL
+) STRICT;
+CREATE INDEX correlation_by_time ON correlation(time);
+CREATE TABLE incidents(
+  id TEXT PRIMARY KEY,
+  alert_ids TEXT NOT NULL,
+  tactics TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE quarantine(
+  seq INTEGER PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  input_ref TEXT NOT NULL,
+  error_code INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  codec INTEGER NOT NULL
+) STRICT;
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr const char* kInsertAlert =
+    "INSERT INTO alerts(seq, alert_id, format, alert_time, received_at, raw, raw_codec) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kInsertStageState =
+    "INSERT INTO stage_states(alert_seq, state, codec) VALUES(?1, ?2, ?3)";
+constexpr const char* kInsertDecision =
+    "INSERT INTO decisions(alert_seq, alert_id, classification, severity, priority, risk_score, "
+    "decision, codec) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr const char* kInsertCorrelation =
+    "INSERT INTO correlation(alert_seq, alert_id, time, rule_name, entities, tactics, techniques, "
+    "classification, closed_by, risk_score) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr const char* kUpsertIncident =
+    "INSERT INTO incidents(id, alert_ids, tactics, updated_at) VALUES(?1, ?2, ?3, ?4) "
+    "ON CONFLICT(id) DO UPDATE SET alert_ids = excluded.alert_ids, tactics = excluded.tactics, "
+    "updated_at = excluded.updated_at";
+constexpr const char* kInsertQuarantine =
+    "INSERT INTO quarantine(seq, received_at, input_ref, error_code, message, bytes, codec) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kInsertAudit =
+    "INSERT INTO audit(seq, time, kind, ref, payload_hash, prev_hash, hash) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kChainTip = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+
+constexpr const char* kTriageColumns =
+    "SELECT a.seq, a.alert_id, a.format, a.alert_time, a.received_at, a.raw, a.raw_codec, "
+    "s.state, s.codec, d.decision, d.codec FROM alerts a "
+    "LEFT JOIN stage_states s ON s.alert_seq = a.seq "
+    "LEFT JOIN decisions d ON d.alert_seq = a.seq ";
+constexpr const char* kLoadCorrelation =
+    "SELECT alert_id, time, rule_name, entities, tactics, techniques, classification, closed_by, "
+    "risk_score FROM correlation WHERE time >= ?1 ORDER BY time, alert_seq";
+
+// One row per audit record with every row it covers, in chain order; rowid joins only.
+constexpr const char* kVerifyWalk =
+    "SELECT au.seq, au.time, au.kind, au.ref, au.payload_hash, au.prev_hash, au.hash, "     // 0-6
+    "al.seq, al.alert_id, al.format, al.alert_time, al.received_at, al.raw, al.raw_codec, "  // 7-13
+    "s.alert_seq, s.state, s.codec, "                                                        // 14-16
+    "d.alert_seq, d.alert_id, d.classification, d.severity, d.priority, d.risk_score, "      // 17-22
+    "d.decision, d.codec, "                                                                  // 23-24
+    "c.alert_seq, c.alert_id, c.time, c.rule_name, c.entities, c.tactics, c.techniques, "    // 25-31
+    "c.classification, c.closed_by, c.risk_score, "                                          // 32-34
+    "q.seq, q.received_at, q.input_ref, q.error_code, q.message, q.bytes, q.codec "          // 35-41
+    "FROM audit au "
+    "LEFT JOIN alerts al ON al.seq = au.seq "
+    "LEFT JOIN stage_states s ON s.alert_seq = au.seq "
+    "LEFT JOIN decisions d ON d.alert_seq = au.seq "
+    "LEFT JOIN correlation c ON c.alert_seq = au.seq "
+    "LEFT JOIN quarantine q ON q.seq = au.seq "
+    "ORDER BY au.seq";
+
+// Rows that no audit record of the right kind covers (inserted rows, or rows whose audit
+// record was deleted from the end of the chain).
+struct OrphanQuery {
+  const char* table;
+  const char* sql;
+};
+constexpr OrphanQuery kOrphanQueries[] = {
+    {"alerts",
+     "SELECT min(seq) FROM alerts t WHERE NOT EXISTS "
+     "(SELECT 1 FROM audit a WHERE a.seq = t.seq AND a.kind = 'triage')"},
+    {"stage_states",
+     "SELECT min(alert_seq) FROM stage_states t WHERE NOT EXISTS "
+     "(SELECT 1 FROM audit a WHERE a.seq = t.alert_seq AND a.kind = 'triage')"},
+    {"decisions",
+     "SELECT min(alert_seq) FROM decisions t WHERE NOT EXISTS "
+     "(SELECT 1 FROM audit a WHERE a.seq = t.alert_seq AND a.kind = 'triage')"},
+    {"correlation",
+     "SELECT min(alert_seq) FROM correlation t WHERE NOT EXISTS "
+     "(SELECT 1 FROM audit a WHERE a.seq = t.alert_seq AND a.kind = 'triage')"},
+    {"quarantine",
+     "SELECT min(seq) FROM quarantine t WHERE NOT EXISTS "
+     "(SELECT 1 FROM audit a WHERE a.seq = t.seq AND a.kind = 'quarantine')"},
+};
+
+struct AuditRow {
+  std::int64_t seq = 0;
+  TimestampMs time = 0;
+  std::string_view kind;
+  std::string ref;
+  std::string payload_hash;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct PendingIncident {
+  std::string id;
+  std::string alert_ids_json;
+  std::string tactics_json;
+};
+
+struct PendingTriage {
+  std::string alert_id;
+  std::string format;
+  std::optional<TimestampMs> alert_time;
+  EncodedBlob raw;
+  EncodedBlob stage_states;
+  EncodedBlob decision;
+  std::string classification;
+  std::string severity;
+  std::string priority;
+  std::int64_t risk_score = 0;
+  std::string correlation_alert_id;
+  TimestampMs correlation_time = 0;
+  std::string rule_name;
+  std::string entities_json;
+  std::string tactics_json;
+  std::string techniques_json;
+  std::string correlation_classification;
+  std::string closed_by;
+  std::int64_t correlation_risk_score = 0;
+  std::optional<PendingIncident> incident;
+  AuditRow audit;
+};
+
+struct PendingQuarantine {
+  std::string input_ref;
+  std::int64_t error_code = 0;
+  std::string message;
+  EncodedBlob bytes;
+  AuditRow audit;
+};
+
+using PendingItem = std::variant<PendingTriage, PendingQuarantine>;
+
+const AuditRow& audit_of(const PendingItem& item) {
+  return std::visit([](const auto& pending) -> const AuditRow& { return pending.audit; }, item);
+}
+
+// A failed write attempt: the SQLite code decides whether retrying can help.
+struct WriteFailure {
+  int code = SQLITE_ERROR;
+  Error error;
+};
+
+// Leaves a read statement reset however the read ends, releasing its read snapshot.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& stmt) : stmt_(stmt) {}
+  ~ResetOnExit() { stmt_.reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& stmt_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const SqliteOptions& options, const Clock& clock)
+      : options_(options),
+        clock_(clock),
+        coder_(options.compress_over_bytes, options.compression_level, options.max_blob_bytes) {}
+
+  ~SqliteStore() override {
+    // Last chance for the pending batch; a destructor can neither report nor throw.
+    (void)commit_pending();
+  }
+
+  Status open();
+
+  Result<AuditRef> record_triage(const TriageRecord& record) override;
+  Status quarantine(const QuarantineRecord& record) override;
+  Status flush() override { return commit_pending(); }
+  Result<std::vector<StoredTriage>> load_triages() override;
+  Result<std::vector<CorrelationEntry>> load_correlation(TimestampMs since) override;
+  Result<std::int64_t> quarantine_count() override;
+  Result<AuditVerifyReport> verify_audit() override;
+  Result<std::optional<StoredTriage>> find_triage(const std::string& alert_id) override;
+
+ private:
+  Status check_or_create_schema();
+  Status prepare_statements();
+  Status read_chain_tip();
+  AuditRow next_audit_row(TimestampMs time, std::string_view kind, std::string ref,
+                          std::string payload_hash);
+  Result<AuditRef> accept(PendingItem item);
+  Status commit_pending();
+  std::expected<void, WriteFailure> write_pending_once();
+  std::expected<void, WriteFailure> write_item(const PendingTriage& item);
+  std::expected<void, WriteFailure> write_item(const PendingQuarantine& item);
+  std::expected<void, WriteFailure> write_audit(const AuditRow& row);
+  std::expected<void, WriteFailure> run(Statement& stmt, std::string_view context);
+  Result<StoredTriage> read_triage_row(Statement& stmt);
+  Result<std::int64_t> first_orphan(std::string& problem);
+
+  SqliteOptions options_;
+  const Clock& clock_;
+  store::Connection db_;
+  BlobCoder coder_;
+  Sha256 sha_;
+
+  Statement begin_, commit_, rollback_, chain_tip_;
+  Statement insert_alert_, insert_stage_state_, insert_decision_, insert_correlation_;
+  Statement upsert_incident_, insert_quarantine_, insert_audit_;
+  Statement load_triages_, find_triage_, load_correlation_, quarantine_count_;
+
+  std::vector<PendingItem> pending_;
+  // Chain tip including the pending batch, and the tip the database holds.
+  std::int64_t tip_seq_ = 0;
+  std::string tip_hash_{store::kGenesisHash};
+  std::int64_t committed_seq_ = 0;
+  std::string committed_hash_{store::kGenesisHash};
+};
+
+Status SqliteStore::open() {
+  if (options_.path.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "store path is empty (use \":memory:\" for none)");
+  }
+  if (options_.batch_size < 1) {
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("store batch_size must be at least 1, got {}", options_.batch_size));
+  }
+  if (!sha_.usable()) return fail(ErrorCode::kStoreError, "OpenSSL provides no SHA-256");
+  if (auto opened = db_.open(options_.path); !opened) return opened;
+  sqlite3_busy_timeout(db_.get(), options_.busy_timeout_ms);
+  if (auto schema = check_or_create_schema(); !schema) return schema;
+
+  // An empty file name means an in-memory (or temporary) database, where WAL does not apply.
+  const char* file = sqlite3_db_filename(db_.get(), "main");
+  if (file != nullptr && file[0] != '\0') {
+    auto mode = db_.query_text("PRAGMA journal_mode=WAL", "enabling WAL");
+    if (!mode) return std::unexpected(mode.error());
+    if (*mode != "wal") {
+      return fail(ErrorCode::kStoreError,
+                  fmt::format("store '{}' could not switch to WAL mode (journal_mode is '{}')",
+                              options_.path, *mode));
+    }
+  }
+  const char* sync = options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  if (auto s = db_.exec(sync, "setting synchronous"); !s) return s;
+  if (auto s = prepare_statements(); !s) return s;
+  if (auto s = read_chain_tip(); !s) return s;
+  pending_.reserve(static_cast<std::size_t>(options_.batch_size));
+  return {};
+}
+
+Status SqliteStore::check_or_create_schema() {
+  auto application_id = db_.query_int("PRAGMA application_id", "reading the store's id");
+  if (!application_id) {
+    return fail(ErrorCode::kStoreError,
+                fmt::format("'{}' is not a usable SQLite database: {}", options_.path,
+                            application_id.error().message));
+  }
+  auto version = db_.query_int("PRAGMA user_version", "reading the schema version");
+  if (!version) return std::unexpected(version.error());
+  if (*version > kSqliteStoreSchemaVersion) {
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("store '{}' has schema version {}, newer than the {} this build of "
+                            "soc-triage supports; upgrade soc-triage to open it",
+                            options_.path, *version, kSqliteStoreSchemaVersion));
+  }
+  if (*version > 0 && *application_id != kApplicationId) {
+    return fail(ErrorCode::kStoreError,
+                fmt::format("'{}' is not a soc-triage store (application_id {})", options_.path,
+                            *application_id));
+  }
+  if (*version == kSqliteStoreSchemaVersion) return {};
+
+  // Version 0: a new file, unless someone else's tables are there.
+  if (auto s = db_.exec("BEGIN IMMEDIATE", "creating the schema"); !s) return s;
+  auto tables = db_.query_int("SELECT count(*) FROM sqlite_schema", "creating the schema");
+  auto again = db_.query_int("PRAGMA user_version", "creating the schema");
+  Status created;
+  if (!tables) {
+    created = std::unexpected(tables.error());
+  } else if (!again) {
+    created = std::unexpected(again.error());
+  } else if (*again == 0 && *tables > 0) {
+    created = fail(ErrorCode::kStoreError,
+                   fmt::format("'{}' already holds tables that are not a soc-triage store; "
+                               "refusing to add ours",
+                               options_.path));
+  } else if (*again == 0) {
+    created = db_.exec(kSchemaV1, "creating the schema");
+    if (created) {
+      created = db_.exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={}",
+                                     kApplicationId, kSqliteStoreSchemaVersion)
+                             .c_str(),
+                         "setting the schema version");
+    }
+  }
+  if (!created) {
+    (void)db_.exec("ROLLBACK", "creating the schema");
+    return created;
+  }
+  return db_.exec("COMMIT", "creating the schema");
+}
+
+Status SqliteStore::prepare_statements() {
+  struct Entry {
+    Statement* stmt;
+    std::string sql;
+  };
+  const Entry entries[] = {
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+      {&chain_tip_, kChainTip},
+      {&insert_alert_, kInsertAlert},
+      {&insert_stage_state_, kInsertStageState},
+      {&insert_decision_, kInsertDecision},
+      {&insert_correlation_, kInsertCorrelation},
+      {&upsert_incident_, kUpsertIncident},
+      {&insert_quarantine_, kInsertQuarantine},
+      {&insert_audit_, kInsertAudit},
+      {&load_triages_, std::string(kTriageColumns) + "ORDER BY a.seq"},
+      {&find_triage_, std::string(kTriageColumns) + "WHERE a.alert_id = ?1 ORDER BY a.seq DESC LIMIT 1"},
+      {&load_correlation_, kLoadCorrelation},
+      {&quarantine_count_, "SELECT count(*) FROM quarantine"},
+  };
+  for (const Entry& entry : entries) {
+    auto stmt = Statement::prepare(db_.get(), entry.sql);
+    if (!stmt) {
+      return fail(ErrorCode::kStoreError,
+                  fmt::format("store '{}' does not have the expected schema: {}", options_.path,
+                              stmt.error().message));
+    }
+    *entry.stmt = std::move(*stmt);
+  }
+  return {};
+}
+
+Status SqliteStore::read_chain_tip() {
+  ResetOnExit guard(chain_tip_);
+  const int code = chain_tip_.step();
+  if (code == SQLITE_ROW) {
+    committed_seq_ = chain_tip_.int64(0);
+    committed_hash_ = std::string(chain_tip_.text(1));
+  } else if (code != SQLITE_DONE) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "reading the audit chain tip"));
+  }
+  tip_seq_ = committed_seq_;
+  tip_hash_ = committed_hash_;
+  return {};
+}
+
+AuditRow SqliteStore::next_audit_row(TimestampMs time, std::string_view kind, std::string ref,
+                                     std::string payload_hash) {
+  AuditRow row;
+  row.seq = tip_seq_ + 1;
+  row.time = time;
+  row.kind = kind;
+  row.ref = std::move(ref);
+  row.payload_hash = std::move(payload_hash);
+  row.prev_hash = tip_hash_;
+  row.hash = store::audit_record_hash(
+      sha_, AuditFields{row.seq, row.time, row.kind, row.ref, row.payload_hash, row.prev_hash});
+  return row;
+}
+
+Result<AuditRef> SqliteStore::accept(PendingItem item) {
+  const AuditRow& audit = audit_of(item);
+  AuditRef ref{audit.seq, audit.hash};
+  const std::int64_t previous_seq = tip_seq_;
+  std::string previous_hash = std::exchange(tip_hash_, audit.hash);
+  tip_seq_ = audit.seq;
+  pending_.push_back(std::move(item));
+  if (pending_.size() >= static_cast<std::size_t>(options_.batch_size)) {
+    if (auto committed = commit_pending(); !committed) {
+      // Not accepted after all: the caller keeps it and may re-submit; the earlier records
+      // stay queued for the next commit.
+      pending_.pop_back();
+      tip_seq_ = previous_seq;
+      tip_hash_ = std::move(previous_hash);
+      return std::unexpected(committed.error());
+    }
+  }
+  return ref;
+}
+
+Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
+  const TimestampMs now = clock_.now();
+  PendingTriage item;
+  item.alert_id = record.alert_id;
+  item.format = record.format;
+  item.alert_time = record.alert_time;
+  item.raw = coder_.encode(record.raw);
+  item.stage_states = coder_.encode(record.stage_states_json);
+  item.decision = coder_.encode(record.decision_json);
+  item.classification = record.classification;
+  item.severity = record.severity;
+  item.priority = record.priority;
+  item.risk_score = record.risk_score;
+  const CorrelationEntry& corr = record.correlation;
+  item.correlation_alert_id = corr.alert_id.empty() ? record.alert_id : corr.alert_id;
+  item.correlation_time = corr.time;
+  item.rule_name = corr.rule_name;
+  item.entities_json = store::encode_string_list(corr.entities);
+  item.tactics_json = store::encode_string_list(corr.tactics);
+  item.techniques_json = store::encode_string_list(corr.techniques);
+  item.correlation_classification = corr.classification;
+  item.closed_by = corr.closed_by;
+  item.correlation_risk_score = corr.risk_score;
+  if (record.incident) {
+    item.incident = PendingIncident{record.incident->id,
+                                    store::encode_string_list(record.incident->alert_ids),
+                                    store::encode_string_list(record.incident->tactics)};
+  }
+  const std::int64_t seq = tip_seq_ + 1;
+  const std::string payload_hash = store::triage_payload_hash(
+      sha_, store::TriagePayload{
+                .seq = seq,
+                .alert_id = item.alert_id,
+                .format = item.format,
+                .alert_time = item.alert_time,
+                .received_at = now,
+                .raw = record.raw,
+                .stage_states = record.stage_states_json,
+                .decision_alert_id = item.alert_id,
+                .classification = item.classification,
+                .severity = item.severity,
+                .priority = item.priority,
+                .risk_score = item.risk_score,
+                .decision = record.decision_json,
+                .correlation_alert_id = item.correlation_alert_id,
+                .correlation_time = item.correlation_time,
+                .rule_name = item.rule_name,
+                .entities_json = item.entities_json,
+                .tactics_json = item.tactics_json,
+                .techniques_json = item.techniques_json,
+                .correlation_classification = item.correlation_classification,
+                .closed_by = item.closed_by,
+                .correlation_risk_score = item.correlation_risk_score,
+            });
+  item.audit = next_audit_row(now, store::kKindTriage, record.alert_id, payload_hash);
+  return accept(std::move(item));
+}
+
+Status SqliteStore::quarantine(const QuarantineRecord& record) {
+  const TimestampMs now = clock_.now();
+  PendingQuarantine item;
+  item.input_ref = record.input_ref;
+  item.error_code = static_cast<std::int64_t>(record.code);
+  item.message = record.message;
+  item.bytes = coder_.encode(record.bytes);
+  const std::string payload_hash = store::quarantine_payload_hash(
+      sha_, store::QuarantinePayload{tip_seq_ + 1, now, item.input_ref, item.error_code,
+                                     item.message, record.bytes});
+  item.audit = next_audit_row(now, store::kKindQuarantine, record.input_ref, payload_hash);
+  auto accepted = accept(std::move(item));
+  if (!accepted) return std::unexpected(accepted.error());
+  return {};
+}
+
+Status SqliteStore::commit_pending() {
+  if (pending_.empty()) return {};
+  int backoff_ms = options_.retry_backoff_ms;
+  const int attempts = std::max(1, options_.commit_attempts);
+  for (int attempt = 1;; ++attempt) {
+    auto written = write_pending_once();
+    if (written) {
+      const AuditRow& last = audit_of(pending_.back());
+      committed_seq_ = last.seq;
+      committed_hash_ = last.hash;
+      pending_.clear();
+      return {};
+    }
+    if (!store::is_transient(written.error().code) || attempt >= attempts) {
+      return fail(ErrorCode::kStoreError,
+                  fmt::format("committing {} pending records to '{}' failed after {} attempt{}; "
+                              "they stay queued for the next flush: {}",
+                              pending_.size(), options_.path, attempt, attempt == 1 ? "" : "s",
+                              written.error().error.message));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    backoff_ms *= 2;
+  }
+}
+
+std::expected<void, WriteFailure> SqliteStore::run(Statement& stmt, std::string_view context) {
+  const int code = stmt.step();
+  stmt.reset();
+  if (code == SQLITE_DONE || code == SQLITE_ROW) return {};
+  return std::unexpected(WriteFailure{code, store::sqlite_error(db_.get(), code, context)});
+}
+
+std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
+  if (auto begun = run(begin_, "starting a batch"); !begun) return begun;
+  auto written = [&]() -> std::expected<void, WriteFailure> {
+    {
+      ResetOnExit guard(chain_tip_);
+      const int code = chain_tip_.step();
+      const bool matches = code == SQLITE_ROW
+                               ? chain_tip_.int64(0) == committed_seq_ &&
+                                     chain_tip_.text(1) == committed_hash_
+                               : code == SQLITE_DONE && committed_seq_ == 0;
+      if (code != SQLITE_ROW && code != SQLITE_DONE) {
+        return std::unexpected(
+            WriteFailure{code, store::sqlite_error(db_.get(), code, "reading the chain tip")});
+      }
+      if (!matches) {
+        return std::unexpected(WriteFailure{
+            SQLITE_ERROR,
+            Error{ErrorCode::kStoreError,
+                  "another writer appended to the audit chain since this store opened it; "
+                  "a store database takes one writer at a time"}});
+      }
+    }
+    for (const PendingItem& item : pending_) {
+      auto one = std::visit([&](const auto& pending) { return write_item(pending); }, item);
+      if (!one) return one;
+    }
+    return run(commit_, "committing a batch");
+  }();
+  if (!written && sqlite3_get_autocommit(db_.get()) == 0) {
+    (void)run(rollback_, "rolling back a failed batch");
+  }
+  return written;
+}
+
+std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& item) {
+  const std::int64_t seq = item.audit.seq;
+  insert_alert_.bind(1, seq)
+      .bind_text(2, item.alert_id)
+      .bind_text(3, item.format)
+      .bind_optional(4, item.alert_time)
+      .bind(5, item.audit.time)
+      .bind_blob(6, item.raw.bytes)
+      .bind(7, static_cast<std::int64_t>(item.raw.codec));
+  if (auto r = run(insert_alert_, "storing an alert"); !r) return r;
+  insert_stage_state_.bind(1, seq)
+      .bind_blob(2, item.stage_states.bytes)
+      .bind(3, static_cast<std::int64_t>(item.stage_states.codec));
+  if (auto r = run(insert_stage_state_, "storing stage states"); !r) return r;
+  insert_decision_.bind(1, seq)
+      .bind_text(2, item.alert_id)
+      .bind_text(3, item.classification)
+      .bind_text(4, item.severity)
+      .bind_text(5, item.priority)
+      .bind(6, item.risk_score)
+      .bind_blob(7, item.decision.bytes)
+      .bind(8, static_cast<std::int64_t>(item.decision.codec));
+  if (auto r = run(insert_decision_, "storing a decision"); !r) return r;
+  insert_correlation_.bind(1, seq)
+      .bind_text(2, item.correlation_alert_id)
+      .bind(3, item.correlation_time)
+      .bind_text(4, item.rule_name)
+      .bind_text(5, item.entities_json)
+      .bind_text(6, item.tactics_json)
+      .bind_text(7, item.techniques_json)
+      .bind_text(8, item.correlation_classification)
+      .bind_text(9, item.closed_by)
+      .bind(10, item.correlation_risk_score);
+  if (auto r = run(insert_correlation_, "storing a correlation entry"); !r) return r;
+  if (item.incident) {
+    upsert_incident_.bind_text(1, item.incident->id)
+        .bind_text(2, item.incident->alert_ids_json)
+        .bind_text(3, item.incident->tactics_json)
+        .bind(4, item.audit.time);
+    if (auto r = run(upsert_incident_, "storing an incident"); !r) return r;
+  }
+  return write_audit(item.audit);
+}
+
+std::expected<void, WriteFailure> SqliteStore::write_item(const PendingQuarantine& item) {
+  insert_quarantine_.bind(1, item.audit.seq)
+      .bind(2, item.audit.time)
+      .bind_text(3, item.input_ref)
+      .bind(4, item.error_code)
+      .bind_text(5, item.message)
+      .bind_blob(6, item.bytes.bytes)
+      .bind(7, static_cast<std::int64_t>(item.bytes.codec));
+  if (auto r = run(insert_quarantine_, "storing a quarantined input"); !r) return r;
+  return write_audit(item.audit);
+}
+
+std::expected<void, WriteFailure> SqliteStore::write_audit(const AuditRow& row) {
+  insert_audit_.bind(1, row.seq)
+      .bind(2, row.time)
+      .bind_text(3, row.kind)
+      .bind_text(4, row.ref)
+      .bind_text(5, row.payload_hash)
+      .bind_text(6, row.prev_hash)
+      .bind_text(7, row.hash);
+  return run(insert_audit_, "appending to the audit chain");
+}
+
+Result<StoredTriage> SqliteStore::read_triage_row(Statement& stmt) {
+  StoredTriage triage;
+  triage.seq = stmt.int64(0);
+  triage.alert_id = std::string(stmt.text(1));
+  triage.format = std::string(stmt.text(2));
+  triage.alert_time = stmt.optional_int64(3);
+  triage.received_at = stmt.int64(4);
+  if (stmt.is_null(7) || stmt.is_null(9)) {
+    return fail(ErrorCode::kIntegrityError,
+                fmt::format("stored alert seq {} has no {} row", triage.seq,
+                            stmt.is_null(7) ? "stage_states" : "decisions"));
+  }
+  auto raw = coder_.decode(stmt.blob(5), stmt.int64(6), fmt::format("alerts.raw of seq {}", triage.seq));
+  if (!raw) return std::unexpected(raw.error());
+  auto state = coder_.decode(stmt.blob(7), stmt.int64(8),
+                             fmt::format("stage_states.state of seq {}", triage.seq));
+  if (!state) return std::unexpected(state.error());
+  auto decision = coder_.decode(stmt.blob(9), stmt.int64(10),
+                                fmt::format("decisions.decision of seq {}", triage.seq));
+  if (!decision) return std::unexpected(decision.error());
+  triage.raw = std::move(*raw);
+  triage.stage_states_json = std::move(*state);
+  triage.decision_json = std::move(*decision);
+  return triage;
+}
+
+Result<std::vector<StoredTriage>> SqliteStore::load_triages() {
+  ResetOnExit guard(load_triages_);
+  std::vector<StoredTriage> triages;
+  int code;
+  while ((code = load_triages_.step()) == SQLITE_ROW) {
+    auto triage = read_triage_row(load_triages_);
+    if (!triage) return std::unexpected(triage.error());
+    triages.push_back(std::move(*triage));
+  }
+  if (code != SQLITE_DONE) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "loading stored triages"));
+  }
+  return triages;
+}
+
+Result<std::optional<StoredTriage>> SqliteStore::find_triage(const std::string& alert_id) {
+  ResetOnExit guard(find_triage_);
+  find_triage_.bind_text(1, alert_id);
+  const int code = find_triage_.step();
+  if (code == SQLITE_DONE) return std::optional<StoredTriage>();
+  if (code != SQLITE_ROW) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "finding a stored triage"));
+  }
+  auto triage = read_triage_row(find_triage_);
+  if (!triage) return std::unexpected(triage.error());
+  return std::optional<StoredTriage>(std::move(*triage));
+}
+
+Result<std::vector<CorrelationEntry>> SqliteStore::load_correlation(TimestampMs since) {
+  ResetOnExit guard(load_correlation_);
+  load_correlation_.bind(1, since);
+  std::vector<CorrelationEntry> entries;
+  int code;
+  while ((code = load_correlation_.step()) == SQLITE_ROW) {
+    CorrelationEntry entry;
+    entry.alert_id = std::string(load_correlation_.text(0));
+    entry.time = load_correlation_.int64(1);
+    entry.rule_name = std::string(load_correlation_.text(2));
+    const std::string where = fmt::format("correlation row of alert '{}'", entry.alert_id);
+    auto entities = store::decode_string_list(load_correlation_.text(3), where + " entities");
+    if (!entities) return std::unexpected(entities.error());
+    auto tactics = store::decode_string_list(load_correlation_.text(4), where + " tactics");
+    if (!tactics) return std::unexpected(tactics.error());
+    auto techniques =
+        store::decode_string_list(load_correlation_.text(5), where + " techniques");
+    if (!techniques) return std::unexpected(techniques.error());
+    entry.entities = std::move(*entities);
+    entry.tactics = std::move(*tactics);
+    entry.techniques = std::move(*techniques);
+    entry.classification = std::string(load_correlation_.text(6));
+    entry.closed_by = std::string(load_correlation_.text(7));
+    entry.risk_score = static_cast<int>(load_correlation_.int64(8));
+    entries.push_back(std::move(entry));
+  }
+  if (code != SQLITE_DONE) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "loading correlation entries"));
+  }
+  return entries;
+}
+
+Result<std::int64_t> SqliteStore::quarantine_count() {
+  ResetOnExit guard(quarantine_count_);
+  const int code = quarantine_count_.step();
+  if (code != SQLITE_ROW) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "counting quarantined inputs"));
+  }
+  return quarantine_count_.int64(0);
+}
+
+// Walks the chain in seq order; stops at the first record that does not verify.
+class ChainVerifier {
+ public:
+  ChainVerifier(Sha256& sha, BlobCoder& coder) : sha_(sha), coder_(coder) {}
+
+  // Returns a problem description when the current row (of kVerifyWalk) does not verify.
+  std::optional<std::pair<std::int64_t, std::string>> check(const Statement& row);
+  std::int64_t checked() const { return checked_; }
+
+ private:
+  std::optional<std::string> check_payload(const Statement& row, std::int64_t seq,
+                                           std::string_view kind, std::string_view payload_hash);
+
+  Sha256& sha_;
+  BlobCoder& coder_;
+  std::int64_t expected_seq_ = 1;
+  std::string prev_hash_{store::kGenesisHash};
+  std::int64_t checked_ = 0;
+};
+
+std::optional<std::pair<std::int64_t, std::string>> ChainVerifier::check(const Statement& row) {
+  const std::int64_t seq = row.int64(0);
+  if (seq != expected_seq_) {
+    return std::pair{expected_seq_,
+                     fmt::format("audit record {} is missing (the next record is {})",
+                                 expected_seq_, seq)};
+  }
+  const std::string_view kind = row.text(2);
+  const std::string_view payload_hash = row.text(4);
+  const std::string_view prev_hash = row.text(5);
+  const std::string_view hash = row.text(6);
+  if (prev_hash != prev_hash_) {
+    return std::pair{seq, fmt::format("audit record {} does not link to record {} (prev_hash "
+                                      "differs): a record was removed, inserted or reordered",
+                                      seq, seq - 1)};
+  }
+  const std::string recomputed = store::audit_record_hash(
+      sha_, AuditFields{seq, row.int64(1), kind, row.text(3), payload_hash, prev_hash});
+  if (recomputed != hash) {
+    return std::pair{seq, fmt::format("audit record {} was altered (its hash does not match "
+                                      "its fields)",
+                                      seq)};
+  }
+  if (auto problem = check_payload(row, seq, kind, payload_hash)) {
+    return std::pair{seq, std::move(*problem)};
+  }
+  ++checked_;
+  ++expected_seq_;
+  prev_hash_.assign(hash);
+  return std::nullopt;
+}
+
+std::optional<std::string> ChainVerifier::check_payload(const Statement& row, std::int64_t seq,
+                                                        std::string_view kind,
+                                                        std::string_view payload_hash) {
+  std::string recomputed;
+  if (kind == store::kKindTriage) {
+    if (row.is_null(7)) return fmt::format("the alerts row of triage record {} is missing", seq);
+    if (row.is_null(14)) return fmt::format("the stage_states row of triage record {} is missing", seq);
+    if (row.is_null(17)) return fmt::format("the decisions row of triage record {} is missing", seq);
+    if (row.is_null(25)) return fmt::format("the correlation row of triage record {} is missing", seq);
+    if (!row.is_null(35)) return fmt::format("triage record {} also has a quarantine row", seq);
+    auto raw = coder_.decode(row.blob(12), row.int64(13), fmt::format("alerts.raw of seq {}", seq));
+    if (!raw) return raw.error().message;
+    auto state = coder_.decode(row.blob(15), row.int64(16), fmt::format("stage_states.state of seq {}", seq));
+    if (!state) return state.error().message;
+    auto decision = coder_.decode(row.blob(23), row.int64(24), fmt::format("decisions.decision of seq {}", seq));
+    if (!decision) return decision.error().message;
+    recomputed = store::triage_payload_hash(
+        sha_, store::TriagePayload{
+                  .seq = seq,
+                  .alert_id = row.text(8),
+                  .format = row.text(9),
+                  .alert_time = row.optional_int64(10),
+                  .received_at = row.int64(11),
+                  .raw = *raw,
+                  .stage_states = *state,
+                  .decision_alert_id = row.text(18),
+                  .classification = row.text(19),
+                  .severity = row.text(20),
+                  .priority = row.text(21),
+                  .risk_score = row.int64(22),
+                  .decision = *decision,
+                  .correlation_alert_id = row.text(26),
+                  .correlation_time = row.int64(27),
+                  .rule_name = row.text(28),
+                  .entities_json = row.text(29),
+                  .tactics_json = row.text(30),
+                  .techniques_json = row.text(31),
+                  .correlation_classification = row.text(32),
+                  .closed_by = row.text(33),
+                  .correlation_risk_score = row.int64(34),
+              });
+    if (recomputed != payload_hash) {
+      return fmt::format("the stored rows of triage record {} (alert, stage states, decision or "
+                         "correlation entry) do not match its payload hash",
+                         seq);
+    }
+    if (row.text(3) != row.text(8)) {
+      return fmt::format("audit record {} names alert '{}' but its alerts row is '{}'", seq,
+                         row.text(3), row.text(8));
+    }
+    return std::nullopt;
+  }
+  if (kind == store::kKindQuarantine) {
+    if (row.is_null(35)) return fmt::format("the quarantine row of record {} is missing", seq);
+    if (!row.is_null(7)) return fmt::format("quarantine record {} also has an alerts row", seq);
+    auto bytes = coder_.decode(row.blob(40), row.int64(41), fmt::format("quarantine.bytes of seq {}", seq));
+    if (!bytes) return bytes.error().message;
+    recomputed = store::quarantine_payload_hash(
+        sha_, store::QuarantinePayload{seq, row.int64(36), row.text(37), row.int64(38),
+                                       row.text(39), *bytes});
+    if (recomputed != payload_hash) {
+      return fmt::format("the stored quarantine row of record {} does not match its payload hash",
+                         seq);
+    }
+    if (row.text(3) != row.text(37)) {
+      return fmt::format("audit record {} names input '{}' but its quarantine row is '{}'", seq,
+                         row.text(3), row.text(37));
+    }
+    return std::nullopt;
+  }
+  return fmt::format("audit record {} has unknown kind '{}'", seq, kind);
+}
+
+Result<std::int64_t> SqliteStore::first_orphan(std::string& problem) {
+  std::int64_t first = 0;
+  for (const OrphanQuery& query : kOrphanQueries) {
+    auto stmt = Statement::prepare(db_.get(), query.sql);
+    if (!stmt) return std::unexpected(stmt.error());
+    const int code = stmt->step();
+    if (code != SQLITE_ROW) {
+      return std::unexpected(store::sqlite_error(db_.get(), code, "looking for unaudited rows"));
+    }
+    if (stmt->is_null(0)) continue;
+    const std::int64_t seq = stmt->int64(0);
+    if (first == 0 || seq < first) {
+      first = seq;
+      problem = fmt::format("{} row {} has no audit record of its kind (inserted, or its audit "
+                            "record was deleted)",
+                            query.table, seq);
+    }
+  }
+  return first;
+}
+
+Result<AuditVerifyReport> SqliteStore::verify_audit() {
+  // One read transaction, so the walk and the orphan queries see the same snapshot.
+  if (auto s = db_.exec("BEGIN", "verifying the audit chain"); !s) return std::unexpected(s.error());
+  auto report = [&]() -> Result<AuditVerifyReport> {
+    AuditVerifyReport out;
+    auto walk = Statement::prepare(db_.get(), kVerifyWalk);
+    if (!walk) return std::unexpected(walk.error());
+    ChainVerifier verifier(sha_, coder_);
+    int code;
+    while ((code = walk->step()) == SQLITE_ROW) {
+      if (auto problem = verifier.check(*walk)) {
+        out.ok = false;
+        out.first_bad_record = problem->first;
+        out.problem = std::move(problem->second);
+        break;
+      }
+    }
+    if (code != SQLITE_ROW && code != SQLITE_DONE) {
+      return std::unexpected(store::sqlite_error(db_.get(), code, "reading the audit chain"));
+    }
+    out.records_checked = verifier.checked();
+    std::string orphan_problem;
+    auto orphan = first_orphan(orphan_problem);
+    if (!orphan) return std::unexpected(orphan.error());
+    if (*orphan != 0 && (!out.first_bad_record || *orphan < *out.first_bad_record)) {
+      out.ok = false;
+      out.first_bad_record = *orphan;
+      out.problem = std::move(orphan_problem);
+    }
+    return out;
+  }();
+  (void)db_.exec("ROLLBACK", "ending the audit verification");
+  return report;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options, const Clock& clock) {
+  auto store = std::make_unique<SqliteStore>(options, clock);
+  if (auto opened = store->open(); !opened) return std::unexpected(opened.error());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace soc

@@ -1,0 +1,16 @@
+// Lists of short strings (entities, tactics, techniques, alert ids) stored as JSON arrays of
+// strings, so they stay readable and queryable with SQLite's json_each().
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace soc::store {
+
+// Invalid UTF-8 inside an item is replaced by U+FFFD: a JSON text cannot carry raw bytes.
+std::string encode_string_list(const std::vector<std::string>& items);
+Result<std::vector<std::string>> decode_string_list(std::string_view json, std::string_view what);
+
+}  // namespace soc::store
