@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/strings.hpp"
+#include "enrich/ip_address.hpp"
 #include "enrich/json_fields.hpp"
 #include "enrich/parsers.hpp"
 
@@ -129,6 +130,11 @@ void read_resolution_relationship(const Json* object, const Observable& observab
         other = id.substr(0, id.size() - observable.value.size());
       }
     }
+    if (!for_ip) {
+      auto ip = enrich_detail::canonical_ip_text(other);
+      if (!ip) continue;
+      other = std::move(*ip);
+    }
     add_resolution(facts, std::move(other));
   }
 }
@@ -138,7 +144,10 @@ void read_dns_records(const Json* attributes, IntelFacts& facts) {
   if (records == nullptr) return;
   for (const Json& record : *records) {
     const std::string type = string_at(&record, "type");
-    if (type == "A" || type == "AAAA") add_resolution(facts, string_at(&record, "value"));
+    if (type != "A" && type != "AAAA") continue;
+    // Only real addresses join the graph (sanitised exports carry placeholders like ":ip:").
+    if (auto ip = enrich_detail::canonical_ip_text(string_at(&record, "value")))
+      add_resolution(facts, std::move(*ip));
   }
 }
 

@@ -790,7 +790,11 @@ class ChainVerifier {
 
 std::optional<std::pair<std::int64_t, std::string>> ChainVerifier::check(const Statement& row) {
   const std::int64_t seq = row.int64(0);
-  if (seq != expected_seq_) {
+  if (seq < expected_seq_) {
+    return std::pair{seq, fmt::format("audit record {} is out of sequence (the chain starts at 1)",
+                                      seq)};
+  }
+  if (seq > expected_seq_) {
     return std::pair{expected_seq_,
                      fmt::format("audit record {} is missing (the next record is {})",
                                  expected_seq_, seq)};

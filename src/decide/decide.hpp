@@ -1,0 +1,33 @@
+// Decide stage contract: classification, severity, priority, escalation, actions, incident and
+// the written reasoning, from the score, the evidence and the organization's rules.
+//
+// Input: Alert, Evidence, RiskScore, Config, and the incident tracker (correlation state of the
+// run). Output: a Decision whose actions are all "proposed" (the act stage sets their status by
+// operating mode). Threading: one call at a time per tracker. Failure: none; every branch of the
+// matrix yields a decision with its reasons written down.
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "decide/decision.hpp"
+
+namespace soc {
+
+// Keeps which alerts were aggregated into which incident, across the alerts of a run.
+class IncidentTracker {
+ public:
+  // Joins the alert to the incident of any related alert, or opens a new one.
+  Incident assign(const std::string& alert_id, const std::vector<std::string>& related_alert_ids,
+                  const std::vector<std::string>& tactics);
+  void restore(const Incident& incident);  // from the store, at start-up
+
+ private:
+  std::unordered_map<std::string, std::string> incident_of_alert_;
+  std::unordered_map<std::string, Incident> incidents_;
+};
+
+Decision decide(const Alert& alert, Evidence evidence, const RiskScore& score, const Config& config,
+                const AttackCatalog& catalog, IncidentTracker& incidents);
+
+}  // namespace soc

@@ -1,0 +1,61 @@
+// Base of the offline providers: type filter, thread-safe answer cache, copy-free shared answers.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "enrich/provider.hpp"
+
+namespace soc::enrich_detail {
+
+struct TransparentStringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The public lookups do the shared work (type check, cache probe, insertion) and call the
+// private resolve() hook only on a cache miss, so no provider has to remember to cache.
+class CachingProvider : public IntelProvider {
+ public:
+  // Bounds memory whatever the alerts contain; past it answers are still right, just not kept.
+  static constexpr std::size_t kMaxCachedAnswers = 1 << 20;
+
+  CachingProvider(std::string name, double reliability, std::uint32_t supported_type_mask);
+
+  std::string_view name() const final { return name_; }
+  bool supports(ObservableType type) const final;
+  double reliability() const final { return reliability_; }
+  Enrichment lookup(const Observable& observable) const final;
+  EnrichmentPtr lookup_shared(const Observable& observable) const final;
+
+ protected:
+  struct Answer {
+    Enrichment enrichment;
+    // Answers drawn from the snapshot (a parsed file, an index hit) are kept; answers that say
+    // "nothing here" or "could not read" are rebuilt each time, so attacker-chosen misses cannot
+    // fill the cache and a transient read error is retried.
+    bool cacheable = false;
+  };
+
+ private:
+  virtual Answer resolve(const Observable& observable) const = 0;
+
+  using AnswerMap =
+      std::unordered_map<std::string, EnrichmentPtr, TransparentStringHash, std::equal_to<>>;
+
+  std::string name_;
+  double reliability_;
+  std::uint32_t supported_type_mask_;
+  mutable std::shared_mutex mutex_;
+  mutable std::array<AnswerMap, 32> cache_by_type_;
+  mutable std::size_t cached_answers_ = 0;
+};
+
+constexpr std::uint32_t type_bit(ObservableType type) {
+  return std::uint32_t{1} << static_cast<unsigned>(type);
+}
+
+}  // namespace soc::enrich_detail

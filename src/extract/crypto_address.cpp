@@ -1,0 +1,228 @@
+// Bitcoin (base58check, bech32/bech32m) and Monero (block base58 + Keccak-256) address checks.
+#include "extract/crypto_address.hpp"
+
+#include <openssl/sha.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace soc::crypto_address {
+namespace {
+
+constexpr std::string_view kBase58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+struct Base58Table {
+  std::array<int8_t, 256> value{};
+  Base58Table() {
+    value.fill(-1);
+    for (std::size_t i = 0; i < kBase58.size(); ++i)
+      value[static_cast<unsigned char>(kBase58[i])] = static_cast<int8_t>(i);
+  }
+};
+const Base58Table kBase58Table;
+
+int base58_digit(char c) { return kBase58Table.value[static_cast<unsigned char>(c)]; }
+
+// Big-endian base58 decode into exactly `out_len` bytes; false on overflow or a bad character.
+bool base58_decode(std::string_view text, std::uint8_t* out, std::size_t out_len) {
+  std::memset(out, 0, out_len);
+  for (char c : text) {
+    int digit = base58_digit(c);
+    if (digit < 0) return false;
+    unsigned carry = static_cast<unsigned>(digit);
+    for (std::size_t i = out_len; i-- > 0;) {
+      carry += 58u * out[i];
+      out[i] = static_cast<std::uint8_t>(carry & 0xFF);
+      carry >>= 8;
+    }
+    if (carry) return false;
+  }
+  return true;
+}
+
+bool is_base58check_bitcoin(std::string_view text) {
+  if (text.size() < 26 || text.size() > 35) return false;
+  if (text[0] != '1' && text[0] != '3') return false;
+  std::uint8_t raw[25];
+  if (!base58_decode(text, raw, sizeof raw)) return false;
+  // Each leading '1' stands for one zero byte, so a too-short string decodes with extra zeros.
+  std::size_t leading_ones = 0;
+  while (leading_ones < text.size() && text[leading_ones] == '1') ++leading_ones;
+  std::size_t leading_zero_bytes = 0;
+  while (leading_zero_bytes < sizeof raw && raw[leading_zero_bytes] == 0) ++leading_zero_bytes;
+  if (leading_ones != leading_zero_bytes) return false;
+  if (raw[0] != (text[0] == '1' ? 0x00 : 0x05)) return false;
+  std::uint8_t first[SHA256_DIGEST_LENGTH], second[SHA256_DIGEST_LENGTH];
+  SHA256(raw, 21, first);
+  SHA256(first, sizeof first, second);
+  return std::memcmp(second, raw + 21, 4) == 0;
+}
+
+constexpr std::string_view kBech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+std::uint32_t bech32_polymod_step(std::uint32_t chk, std::uint32_t value) {
+  static constexpr std::uint32_t kGenerator[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+                                                  0x2a1462b3};
+  std::uint32_t top = chk >> 25;
+  chk = ((chk & 0x1ffffff) << 5) ^ value;
+  for (int i = 0; i < 5; ++i)
+    if ((top >> i) & 1) chk ^= kGenerator[i];
+  return chk;
+}
+
+bool is_segwit_bitcoin(std::string_view text) {
+  if (text.size() < 14 || text.size() > 90) return false;
+  bool lower = false, upper = false;
+  for (char c : text) {
+    if (c >= 'a' && c <= 'z') lower = true;
+    if (c >= 'A' && c <= 'Z') upper = true;
+  }
+  if (lower && upper) return false;
+  auto lc = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  if (lc(text[0]) != 'b' || lc(text[1]) != 'c' || text[2] != '1') return false;
+  std::uint8_t data[90];
+  std::size_t n = 0;
+  for (std::size_t i = 3; i < text.size(); ++i) {
+    std::size_t v = kBech32Charset.find(lc(text[i]));
+    if (v == std::string_view::npos) return false;
+    data[n++] = static_cast<std::uint8_t>(v);
+  }
+  if (n < 7) return false;  // version + checksum at least
+  std::uint32_t chk = 1;
+  for (char c : std::string_view("bc")) chk = bech32_polymod_step(chk, static_cast<unsigned>(c) >> 5);
+  chk = bech32_polymod_step(chk, 0);
+  for (char c : std::string_view("bc")) chk = bech32_polymod_step(chk, static_cast<unsigned>(c) & 31);
+  for (std::size_t i = 0; i < n; ++i) chk = bech32_polymod_step(chk, data[i]);
+  std::uint8_t version = data[0];
+  if (version > 16) return false;
+  const std::uint32_t expected = version == 0 ? 1u : 0x2bc830a3u;
+  if (chk != expected) return false;
+  // The witness program: 5-bit groups after the version, without the 6 checksum symbols.
+  std::size_t bits = (n - 7) * 5;
+  std::size_t program_bytes = bits / 8;
+  if (bits % 8 >= 5) return false;  // more padding than a byte conversion allows
+  if (program_bytes < 2 || program_bytes > 40) return false;
+  if (version == 0 && program_bytes != 20 && program_bytes != 32) return false;
+  return true;
+}
+
+// Keccak-f[1600] with the original (pre-SHA-3) padding, as Monero's cn_fast_hash uses it.
+class Keccak256 {
+ public:
+  static std::array<std::uint8_t, 32> hash(const std::uint8_t* data, std::size_t len) {
+    static const Constants constants;
+    std::uint64_t state[25] = {};
+    constexpr std::size_t kRate = 136;
+    std::uint8_t block[kRate];
+    while (true) {
+      std::size_t take = len < kRate ? len : kRate;
+      std::memset(block, 0, kRate);
+      std::memcpy(block, data, take);
+      bool last = take < kRate;
+      if (last) {
+        block[take] ^= 0x01;
+        block[kRate - 1] ^= 0x80;
+      }
+      for (std::size_t i = 0; i < kRate / 8; ++i) {
+        std::uint64_t lane = 0;
+        for (int b = 7; b >= 0; --b) lane = (lane << 8) | block[i * 8 + static_cast<std::size_t>(b)];
+        state[i] ^= lane;
+      }
+      permute(state, constants);
+      if (last) break;
+      data += take;
+      len -= take;
+    }
+    std::array<std::uint8_t, 32> out{};
+    for (std::size_t i = 0; i < 32; ++i)
+      out[i] = static_cast<std::uint8_t>(state[i / 8] >> (8 * (i % 8)));
+    return out;
+  }
+
+ private:
+  struct Constants {
+    std::uint64_t round[24];
+    int rotation[25];
+    Constants() {
+      // Round constants from the degree-8 LFSR of FIPS 202 (section 3.2.5).
+      std::uint8_t lfsr = 1;
+      for (int r = 0; r < 24; ++r) {
+        round[r] = 0;
+        for (int j = 0; j < 7; ++j) {
+          if (lfsr & 1) round[r] |= 1ull << ((1 << j) - 1);
+          lfsr = static_cast<std::uint8_t>((lfsr & 0x80) ? (lfsr << 1) ^ 0x71 : lfsr << 1);
+        }
+      }
+      // Rotation offsets (section 3.2.2): walk (x, y) from (1, 0).
+      rotation[0] = 0;
+      int x = 1, y = 0;
+      for (int t = 0; t < 24; ++t) {
+        rotation[x + 5 * y] = ((t + 1) * (t + 2) / 2) % 64;
+        int nx = y, ny = (2 * x + 3 * y) % 5;
+        x = nx;
+        y = ny;
+      }
+    }
+  };
+
+  static std::uint64_t rotl(std::uint64_t v, int n) { return n == 0 ? v : (v << n) | (v >> (64 - n)); }
+
+  static void permute(std::uint64_t* a, const Constants& k) {
+    for (int r = 0; r < 24; ++r) {
+      std::uint64_t c[5], d[5], b[25];
+      for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+      for (int x = 0; x < 5; ++x) d[x] = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
+      for (int i = 0; i < 25; ++i) a[i] ^= d[i % 5];
+      for (int x = 0; x < 5; ++x)
+        for (int y = 0; y < 5; ++y) b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], k.rotation[x + 5 * y]);
+      for (int x = 0; x < 5; ++x)
+        for (int y = 0; y < 5; ++y)
+          a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+      a[0] ^= k.round[r];
+    }
+  }
+};
+
+}  // namespace
+
+bool is_bitcoin(std::string_view text) {
+  if (text.size() >= 3 && (text[2] == '1') && (text[0] == 'b' || text[0] == 'B'))
+    return is_segwit_bitcoin(text);
+  return is_base58check_bitcoin(text);
+}
+
+bool is_monero(std::string_view text) {
+  if (text.size() != 95 && text.size() != 106) return false;
+  if (text[0] != '4' && text[0] != '8') return false;
+  // Monero base58 works on 8-byte blocks written as 11 characters; the last block is shorter.
+  static constexpr int kBlockBytesForChars[12] = {0, -1, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8};
+  std::uint8_t raw[80];
+  std::size_t raw_len = 0;
+  for (std::size_t pos = 0; pos < text.size(); pos += 11) {
+    std::string_view chunk = text.substr(pos, 11);
+    int bytes = kBlockBytesForChars[chunk.size()];
+    if (bytes <= 0) return false;
+    std::uint64_t value = 0;
+    for (char c : chunk) {
+      int digit = base58_digit(c);
+      if (digit < 0) return false;
+      if (__builtin_mul_overflow(value, 58u, &value)) return false;
+      if (__builtin_add_overflow(value, static_cast<unsigned>(digit), &value)) return false;
+    }
+    if (bytes < 8 && (value >> (8 * bytes)) != 0) return false;
+    for (int i = bytes - 1; i >= 0; --i) {
+      raw[raw_len + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value & 0xFF);
+      value >>= 8;
+    }
+    raw_len += static_cast<std::size_t>(bytes);
+  }
+  std::uint8_t net = raw[0];
+  bool integrated = text.size() == 106;
+  if (integrated ? net != 19 : (net != 18 && net != 42)) return false;
+  auto digest = Keccak256::hash(raw, raw_len - 4);
+  return std::memcmp(digest.data(), raw + raw_len - 4, 4) == 0;
+}
+
+}  // namespace soc::crypto_address
