@@ -10,45 +10,56 @@
 namespace soc {
 namespace {
 
-constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
-constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
 constexpr std::size_t kMaxWordsPerToken = 8;
 
-inline char lower(char c) {
+constexpr char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
-inline bool is_word_char(char c) {
+constexpr bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
+
+// Per byte: the lower-cased character for an ASCII letter or digit, kSeparator for other ASCII,
+// kNonAscii for a byte of a multi-byte UTF-8 character. One load per byte on the hot path.
+constexpr unsigned char kSeparator = 0;
+constexpr unsigned char kNonAscii = 0xFF;
+constexpr std::array<unsigned char, 256> kFolded = [] {
+  std::array<unsigned char, 256> table{};
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    table[b] = b >= 0x80 ? kNonAscii
+                         : (is_word_char(c) ? static_cast<unsigned char>(lower(c)) : kSeparator);
+  }
+  return table;
+}();
 
 // Text words are runs of ASCII letters and digits and of non-ASCII bytes: an accented word is
 // one word that no keyword matches, not fragments that might. Non-ASCII spaces and punctuation
 // that alert titles pick up from copy and paste (U+00A0, U+2000-U+206F: dashes, quotes) separate
-// words like ASCII punctuation. Returns the bytes of the word character at p, 0 if none.
-inline std::size_t word_char_length(const char* p, const char* end) {
-  const auto byte = static_cast<unsigned char>(*p);
-  if (byte < 0x80) return is_word_char(*p) ? 1 : 0;
-  if (end - p >= 2 && byte == 0xC2 && static_cast<unsigned char>(p[1]) == 0xA0) return 0;
-  if (end - p >= 3 && byte == 0xE2 &&
+// words like ASCII punctuation; returns their length in bytes, 0 for a byte of a word.
+inline std::size_t unicode_separator_length(const char* p, const char* end) {
+  const auto byte = static_cast<unsigned char>(p[0]);
+  if (byte == 0xC2 && end - p >= 2 && static_cast<unsigned char>(p[1]) == 0xA0) return 2;
+  if (byte == 0xE2 && end - p >= 3 &&
       (static_cast<unsigned char>(p[1]) == 0x80 || static_cast<unsigned char>(p[1]) == 0x81))
-    return 0;
-  return 1;
+    return 3;
+  return 0;
 }
 
-// The bytes of the separator at p (a multi-byte one counts whole).
-inline std::size_t separator_length(const char* p, const char* end) {
-  const auto byte = static_cast<unsigned char>(*p);
-  if (byte == 0xC2 && end - p >= 2) return 2;
-  if (byte == 0xE2 && end - p >= 3) return 3;
-  return 1;
+// Word hashing, extended one character at a time so every prefix's hash comes for free. The
+// per-character step is a rotate and xor (short dependency chain); the multiply that spreads the
+// bits happens once, when a hash is looked up.
+inline std::uint64_t hash_step(std::uint64_t hash, unsigned char c) {
+  return ((hash << 7) | (hash >> 57)) ^ c;
 }
-inline std::uint64_t fnv_step(std::uint64_t hash, char c) {
-  return (hash ^ static_cast<unsigned char>(c)) * kFnvPrime;
+inline std::uint64_t hash_finish(std::uint64_t hash) {
+  hash *= 0x9E3779B97F4A7C15ULL;
+  return hash ^ (hash >> 29);
 }
-std::uint64_t fnv(std::string_view s) {
-  std::uint64_t hash = kFnvOffset;
-  for (char c : s) hash = fnv_step(hash, c);
-  return hash;
+std::uint64_t word_hash(std::string_view word) {
+  std::uint64_t hash = 0;
+  for (char c : word) hash = hash_step(hash, static_cast<unsigned char>(c));
+  return hash_finish(hash);
 }
 
 std::string_view trim(std::string_view s) {
@@ -195,11 +206,13 @@ void KeywordMatcher::build_indexes() {
     table.assign(capacity, WordEntry{});
     for (std::uint32_t word = 0; word < words_.size(); ++word) {
       if (word_is_prefix_[word] != prefix) continue;
-      const std::uint64_t hash = fnv(words_[word]);
+      const std::uint64_t hash = word_hash(words_[word]);
       std::size_t slot = hash & (capacity - 1);
       while (table[slot].word != kNoWord) slot = (slot + 1) & (capacity - 1);
       table[slot] = WordEntry{hash, word};
-      if (prefix) prefix_lengths_ |= std::uint64_t{1} << words_[word].size();
+      if (prefix)
+        prefix_lengths_by_first_[static_cast<unsigned char>(words_[word][0])] |=
+            std::uint64_t{1} << words_[word].size();
     }
   };
   build_table(false, exact_table_);
@@ -267,35 +280,51 @@ void KeywordMatcher::scan(std::string_view text, Hits& hits) const {
   std::size_t token_index = 0;
   const char* p = text.data();
   const char* const end = p + text.size();
+  auto folded = [](const char* at) { return kFolded[static_cast<unsigned char>(*at)]; };
   while (p < end) {
-    while (p < end && word_char_length(p, end) == 0) p += separator_length(p, end);
+    while (p < end) {
+      const unsigned char c = folded(p);
+      if (c == kSeparator) {
+        ++p;
+      } else if (c == kNonAscii) {
+        const std::size_t length = unicode_separator_length(p, end);
+        if (length == 0) break;
+        p += length;
+      } else {
+        break;
+      }
+    }
     if (p == end) break;
+
+    // One word; hashes of it whole and less its last one and two characters (plural stems).
     const char* const start = p;
     TokenWords& token = recent[token_index % kMaxPhraseWords];
     token.count = 0;
-    // Hashes of the whole token and of the token less its last one and two characters.
-    std::uint64_t hash = kFnvOffset, hash_less1 = kFnvOffset, hash_less2 = kFnvOffset;
+    std::uint64_t hash = 0, hash_less1 = 0, hash_less2 = 0;
     std::size_t hashed = 0;
-    for (; p < end && word_char_length(p, end) == 1; ++p) {
+    const std::uint64_t prefix_lengths = prefix_lengths_by_first_[folded(p)];
+    for (; p < end; ++p) {
+      const unsigned char c = folded(p);
+      if (c == kSeparator || (c == kNonAscii && unicode_separator_length(p, end) != 0)) break;
       if (hashed == kMaxWordLength) continue;  // too long for a whole-word match; prefixes seen
       hash_less2 = hash_less1;
       hash_less1 = hash;
-      hash = fnv_step(hash, lower(*p));
+      hash = hash_step(hash, c);
       ++hashed;
-      if ((prefix_lengths_ >> hashed) & 1U) {
-        const std::uint32_t word = probe(prefix_table_, hash, start, hashed);
+      if ((prefix_lengths >> hashed) & 1U) {
+        const std::uint32_t word = probe(prefix_table_, hash_finish(hash), start, hashed);
         if (word != kNoWord) token.add(word);
       }
     }
     const std::size_t length = static_cast<std::size_t>(p - start);
     if (length <= kMaxWordLength) {
-      std::uint32_t word = probe(exact_table_, hash, start, length);
+      std::uint32_t word = probe(exact_table_, hash_finish(hash), start, length);
       if (word != kNoWord) token.add(word);
-      if (length >= 2 && lower(start[length - 1]) == 's') {  // "logins" -> "login"
-        word = probe(exact_table_, hash_less1, start, length - 1);
+      if (length >= 2 && folded(p - 1) == 's') {  // "logins" -> "login"
+        word = probe(exact_table_, hash_finish(hash_less1), start, length - 1);
         if (word != kNoWord) token.add(word);
-        if (length >= 3 && lower(start[length - 2]) == 'e') {  // "processes" -> "process"
-          word = probe(exact_table_, hash_less2, start, length - 2);
+        if (length >= 3 && folded(p - 2) == 'e') {  // "processes" -> "process"
+          word = probe(exact_table_, hash_finish(hash_less2), start, length - 2);
           if (word != kNoWord) token.add(word);
         }
       }

@@ -498,9 +498,10 @@ Baseline Context::user_baseline(std::string_view user, TimeWindow window) const 
     const Event& e = events_[i];
     if (!window.contains(e.time)) continue;
     ++b.events;
-    // For a logon recorded on the target host, host.name is where the account went.
+    // For a logon recorded on the target host, host.name is where the account went (a local
+    // logon counts too: that host is still one the account normally reaches).
     const std::string& dest = !e.destination_host.empty() ? e.destination_host : e.host;
-    if (!dest.empty() && dest != e.source_host) b.destinations.insert(dest);
+    if (!dest.empty()) b.destinations.insert(dest);
     if (!e.source_host.empty()) b.source_hosts.insert(e.source_host);
     if (!e.source_country.empty()) b.countries.insert(e.source_country);
     b.hours.insert(local_hour(e.time));

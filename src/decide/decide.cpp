@@ -179,6 +179,8 @@ void brute_force_playbook(const Evidence& ev, const RiskScore& score, const Conf
   const bool ssh = std::any_of(ev.techniques.begin(), ev.techniques.end(), [](const MappedTechnique& t) {
     return icontains(t.evidence, "ssh") || t.technique->id == "T1110.001";
   });
+  for (const auto& [key, value] : ev.outcome.weaknesses)
+    pb.recommendations.push_back(fmt::format("Harden the target: {}={} helps this attack.", key, value));
   if (ssh && !score.attack_succeeded)
     pb.recommendations.push_back("Check that fail2ban (or an equivalent rate limiter) is active on every internet-exposed SSH server.");
 }

@@ -31,17 +31,14 @@ class CachingProvider : public IntelProvider {
   Enrichment lookup(const Observable& observable) const final;
   EnrichmentPtr lookup_shared(const Observable& observable) const final;
 
- protected:
-  struct Answer {
-    Enrichment enrichment;
-    // Answers drawn from the snapshot (a parsed file, an index hit) are kept; answers that say
-    // "nothing here" or "could not read" are rebuilt each time, so attacker-chosen misses cannot
-    // fill the cache and a transient read error is retried.
-    bool cacheable = false;
-  };
-
  private:
-  virtual Answer resolve(const Observable& observable) const = 0;
+  // Fills `out`, which arrives as an ok/unknown answer naming the observable and the provider,
+  // and says whether to keep it. Answers drawn from the snapshot (a parsed file, an index hit)
+  // are kept; answers that say "nothing here" or "could not read" are rebuilt each time, so
+  // attacker-chosen misses cannot fill the cache and a transient read error is retried.
+  virtual bool resolve(const Observable& observable, Enrichment& out) const = 0;
+  const EnrichmentPtr* find_cached(const Observable& observable) const;
+  EnrichmentPtr keep(const Observable& observable, Enrichment enrichment) const;
 
   using AnswerMap =
       std::unordered_map<std::string, EnrichmentPtr, TransparentStringHash, std::equal_to<>>;

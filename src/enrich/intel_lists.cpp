@@ -15,9 +15,15 @@ namespace {
 
 constexpr std::size_t kMaxListBytes = 256u << 20;
 
-std::string ip_key(const IpAddress& ip) { return "ip:" + canonical_ip(ip); }
-std::string asn_key(std::uint32_t asn) { return fmt::format("as:{}", asn); }
-std::string value_key(std::string_view value) { return "v:" + to_lower(trim(value)); }
+std::string ip_key(const IpAddress& ip) {
+  return "ip:" + canonical_ip(ip);
+}
+std::string asn_key(std::uint32_t asn) {
+  return fmt::format("as:{}", asn);
+}
+std::string value_key(std::string_view value) {
+  return "v:" + to_lower(trim(value));
+}
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');

@@ -16,26 +16,51 @@ std::size_t IpHash::operator()(const IpAddress& ip) const {
   return static_cast<std::size_t>(high * 0x9E3779B97F4A7C15ULL ^ (low + (low >> 29)));
 }
 
+namespace {
+
+// Strict dotted quad, the same language as inet_pton(AF_INET): four decimal octets, no leading
+// zeros (so "010" is never read as octal by one tool and decimal by another), nothing else.
+std::optional<IpAddress> parse_dotted_quad(std::string_view text) {
+  IpAddress out;
+  out.v4 = true;
+  out.bytes[10] = 0xff;
+  out.bytes[11] = 0xff;
+  std::size_t pos = 0;
+  for (std::size_t octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (pos >= text.size() || text[pos] != '.') return std::nullopt;
+      ++pos;
+    }
+    const std::size_t start = pos;
+    unsigned value = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 3) {
+      value = value * 10 + static_cast<unsigned>(text[pos] - '0');
+      ++pos;
+    }
+    const std::size_t digits = pos - start;
+    if (digits == 0 || value > 255 || (digits > 1 && text[start] == '0')) return std::nullopt;
+    out.bytes[12 + octet] = static_cast<std::uint8_t>(value);
+  }
+  if (pos != text.size()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 std::optional<IpAddress> parse_ip(std::string_view text) {
   // inet_pton needs a NUL-terminated string; the longest IPv6 text is 45 characters.
   if (text.empty() || text.size() > 45) return std::nullopt;
+  if (text.find(':') == std::string_view::npos) return parse_dotted_quad(text);
   char buffer[46];
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
   IpAddress out;
-  in_addr v4{};
-  if (inet_pton(AF_INET, buffer, &v4) == 1) {
-    out.v4 = true;
-    out.bytes[10] = 0xff;
-    out.bytes[11] = 0xff;
-    std::memcpy(out.bytes.data() + 12, &v4, 4);
-    return out;
-  }
   in6_addr v6{};
   if (inet_pton(AF_INET6, buffer, &v6) == 1) {
     std::memcpy(out.bytes.data(), &v6, 16);
     // "::ffff:192.0.2.1" is the IPv4 address, and must meet its dotted spelling in every table.
-    static constexpr std::array<std::uint8_t, 12> kMappedPrefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static constexpr std::array<std::uint8_t, 12> kMappedPrefix{0, 0, 0, 0, 0,    0,
+                                                                0, 0, 0, 0, 0xff, 0xff};
     out.v4 = std::memcmp(out.bytes.data(), kMappedPrefix.data(), kMappedPrefix.size()) == 0;
     return out;
   }
@@ -43,12 +68,21 @@ std::optional<IpAddress> parse_ip(std::string_view text) {
 }
 
 std::string canonical_ip(const IpAddress& ip) {
-  char buffer[INET6_ADDRSTRLEN] = {};
   if (ip.v4) {
-    inet_ntop(AF_INET, ip.bytes.data() + 12, buffer, sizeof buffer);
-  } else {
-    inet_ntop(AF_INET6, ip.bytes.data(), buffer, sizeof buffer);
+    // Formatted by hand: glibc's inet_ntop goes through sprintf, and IPv4 is the hot case.
+    char text[16];
+    std::size_t length = 0;
+    for (std::size_t i = 12; i < 16; ++i) {
+      if (i > 12) text[length++] = '.';
+      const unsigned octet = ip.bytes[i];
+      if (octet >= 100) text[length++] = static_cast<char>('0' + octet / 100);
+      if (octet >= 10) text[length++] = static_cast<char>('0' + octet / 10 % 10);
+      text[length++] = static_cast<char>('0' + octet % 10);
+    }
+    return std::string(text, length);
   }
+  char buffer[INET6_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET6, ip.bytes.data(), buffer, sizeof buffer);
   return buffer;
 }
 
@@ -76,7 +110,8 @@ std::optional<IpRange> parse_cidr(std::string_view text) {
   if (!ip) return std::nullopt;
   const std::string_view length_text = text.substr(slash + 1);
   int length = -1;
-  auto [end, ec] = std::from_chars(length_text.data(), length_text.data() + length_text.size(), length);
+  auto [end, ec] =
+      std::from_chars(length_text.data(), length_text.data() + length_text.size(), length);
   if (ec != std::errc() || end != length_text.data() + length_text.size()) return std::nullopt;
   const int max_length = ip->v4 ? 32 : 128;
   if (length < 0 || length > max_length) return std::nullopt;

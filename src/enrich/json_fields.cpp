@@ -75,8 +75,8 @@ Enrichment make_enrichment(const Observable& observable, std::string_view provid
   return out;
 }
 
-Enrichment make_status(const Observable& observable, std::string_view provider,
-                       LookupStatus status, std::string error) {
+Enrichment make_status(const Observable& observable, std::string_view provider, LookupStatus status,
+                       std::string error) {
   Enrichment out = make_enrichment(observable, provider);
   out.status = status;
   out.error = std::move(error);
@@ -89,7 +89,8 @@ std::optional<std::uint32_t> parse_asn_text(std::string_view text) {
   if (text.empty() || text.size() > 10) return std::nullopt;
   std::uint64_t out = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  if (ec != std::errc() || end != text.data() + text.size() || out > UINT32_MAX) return std::nullopt;
+  if (ec != std::errc() || end != text.data() + text.size() || out > UINT32_MAX)
+    return std::nullopt;
   return static_cast<std::uint32_t>(out);
 }
 

@@ -23,7 +23,9 @@ inline const Json* member(const Json* object, const char* key) {
   if (it == object->end() || it->is_null()) return nullptr;
   return &*it;
 }
-inline const Json* member(const Json& object, const char* key) { return member(&object, key); }
+inline const Json* member(const Json& object, const char* key) {
+  return member(&object, key);
+}
 
 inline const Json* array_member(const Json* object, const char* key) {
   const Json* value = member(object, key);
@@ -60,8 +62,8 @@ Result<Json> parse_body(std::string_view body, std::string_view vendor);
 
 // A fresh answer for `observable` from `provider`, status ok and verdict unknown.
 Enrichment make_enrichment(const Observable& observable, std::string_view provider);
-Enrichment make_status(const Observable& observable, std::string_view provider,
-                       LookupStatus status, std::string error);
+Enrichment make_status(const Observable& observable, std::string_view provider, LookupStatus status,
+                       std::string error);
 
 // "AS64500", "as64500", "64500" or a number -> 64500.
 std::optional<std::uint32_t> parse_asn(const Json* value);

@@ -70,23 +70,32 @@ std::optional<std::string> typed_indicator_key(ObservableType type, std::string_
     case ObservableType::kHost:
       if (value.back() == '.') value.remove_suffix(1);
       return "d:" + to_lower(value);
-    case ObservableType::kUrl: return "u:" + std::string(value);
-    case ObservableType::kEmail: return "e:" + to_lower(value);
+    case ObservableType::kUrl:
+      return "u:" + std::string(value);
+    case ObservableType::kEmail:
+      return "e:" + to_lower(value);
     case ObservableType::kMd5:
     case ObservableType::kSha1:
     case ObservableType::kSha256:
-    case ObservableType::kSha512: return "h:" + to_lower(value);
-    case ObservableType::kFile: return "f:" + to_lower(value);
+    case ObservableType::kSha512:
+      return "h:" + to_lower(value);
+    case ObservableType::kFile:
+      return "f:" + to_lower(value);
     case ObservableType::kAsn: {
       auto asn = parse_asn_text(value);
       if (!asn) return std::nullopt;
       return fmt::format("a:{}", *asn);
     }
-    case ObservableType::kCve: return "c:" + to_lower(value);
-    case ObservableType::kRegistry: return "r:" + to_lower(value);
-    case ObservableType::kBitcoin: return "b:" + std::string(value);
-    case ObservableType::kMonero: return "m:" + std::string(value);
-    default: return std::nullopt;
+    case ObservableType::kCve:
+      return "c:" + to_lower(value);
+    case ObservableType::kRegistry:
+      return "r:" + to_lower(value);
+    case ObservableType::kBitcoin:
+      return "b:" + std::string(value);
+    case ObservableType::kMonero:
+      return "m:" + std::string(value);
+    default:
+      return std::nullopt;
   }
 }
 

@@ -63,7 +63,8 @@ bool is_safe_file_id(std::string_view id);
 // "shodan", "rdap", "opencti") lives, relative to the intel directory
 // ("virustotal/files/<sha256>.json"); nothing for unsupported types or unsafe values. The live
 // clients write their cache there.
-std::optional<std::string> intel_cache_path(std::string_view provider, const Observable& observable);
+std::optional<std::string> intel_cache_path(std::string_view provider,
+                                            const Observable& observable);
 
 // What loading skipped: unreadable or malformed MISP events and list files.
 struct OfflineLoadReport {

@@ -21,14 +21,13 @@
 namespace soc {
 namespace {
 using enrich_detail::CachingProvider;
-using enrich_detail::make_enrichment;
-using enrich_detail::make_status;
 using enrich_detail::type_bit;
 
 constexpr std::uintmax_t kMaxResponseBytes = 64u << 20;
 constexpr std::size_t kMaxRdapNetworkFiles = 10'000;
 
-constexpr std::uint32_t kIpTypes = type_bit(ObservableType::kIpv4) | type_bit(ObservableType::kIpv6);
+constexpr std::uint32_t kIpTypes =
+    type_bit(ObservableType::kIpv4) | type_bit(ObservableType::kIpv6);
 constexpr std::uint32_t kHashTypes = type_bit(ObservableType::kMd5) |
                                      type_bit(ObservableType::kSha1) |
                                      type_bit(ObservableType::kSha256);
@@ -37,8 +36,8 @@ constexpr std::uint32_t kHashTypes = type_bit(ObservableType::kMd5) |
 // File names derived from observables.
 
 struct FileIds {
-  std::vector<std::pair<std::string, std::string>> ids;  // (folder, id) in preference order
-  std::string refusal;                                   // set when the value was rejected
+  std::vector<std::pair<std::string_view, std::string>> ids;  // (folder, id), preferred first
+  std::string refusal;                                        // set when the value was rejected
 };
 
 FileIds refuse(std::string why) {
@@ -69,7 +68,7 @@ std::vector<std::string> url_spellings(std::string_view url) {
   return out;
 }
 
-void add_url_ids(FileIds& out, const std::string& folder, std::string_view url) {
+void add_url_ids(FileIds& out, std::string_view folder, std::string_view url) {
   for (const std::string& spelling : url_spellings(trim(url))) {
     std::string encoded = virustotal_url_id(spelling);
     if (encoded.size() <= kMaxFileIdBytes) out.ids.emplace_back(folder, std::move(encoded));
@@ -77,7 +76,7 @@ void add_url_ids(FileIds& out, const std::string& folder, std::string_view url) 
   }
 }
 
-FileIds ip_ids(const std::string& folder, const Observable& observable) {
+FileIds ip_ids(std::string_view folder, const Observable& observable) {
   auto canonical = enrich_detail::canonical_ip_text(trim(observable.value));
   if (!canonical) return refuse("value is not an IP address");
   FileIds out;
@@ -85,7 +84,7 @@ FileIds ip_ids(const std::string& folder, const Observable& observable) {
   return out;
 }
 
-FileIds checked_single(const std::string& folder, std::string id) {
+FileIds checked_single(std::string_view folder, std::string id) {
   if (!is_safe_file_id(id)) return refuse("value cannot name a file (path characters or length)");
   FileIds out;
   out.ids.emplace_back(folder, std::move(id));
@@ -112,7 +111,8 @@ FileIds virustotal_ids(const Observable& observable) {
 FileIds rdap_ids(const Observable& observable) {
   if (is_ip(observable.type)) return ip_ids("rdap/ip", observable);
   std::string domain = domain_id(observable.value);
-  if (!is_safe_file_id(domain)) return refuse("value cannot name a file (path characters or length)");
+  if (!is_safe_file_id(domain))
+    return refuse("value cannot name a file (path characters or length)");
   FileIds out;
   // Registration happens at the registrable domain: walk up to it, never to a bare TLD.
   std::string_view name = domain;
@@ -140,7 +140,7 @@ FileIds opencti_ids(const Observable& observable) {
 FileIds file_ids(std::string_view provider, const Observable& observable) {
   if (provider == "virustotal") return virustotal_ids(observable);
   if (provider == "abuseipdb" || provider == "greynoise" || provider == "shodan")
-    return ip_ids(std::string(provider), observable);
+    return ip_ids(provider, observable);
   if (provider == "rdap") return rdap_ids(observable);
   if (provider == "opencti") return opencti_ids(observable);
   return refuse("provider keeps no files");
@@ -216,11 +216,13 @@ class IntelFolder {
  private:
   static std::string key_of(const std::string& stem, Naming naming) {
     switch (naming) {
-      case Naming::kExact: return stem;
+      case Naming::kExact:
+        return stem;
       case Naming::kIpAddress:
         if (auto ip = enrich_detail::canonical_ip_text(stem)) return *ip;
         return to_lower(stem);
-      case Naming::kLowerCase: return to_lower(stem);
+      case Naming::kLowerCase:
+        return to_lower(stem);
     }
     return stem;
   }
@@ -256,61 +258,70 @@ class FileProvider : public CachingProvider {
   FileProvider(const std::filesystem::path& intel_dir, std::string name, double reliability,
                std::uint32_t types, Parser parser, const std::vector<FolderSpec>& folders)
       : CachingProvider(std::move(name), reliability, types), parser_(parser) {
+    folders_.reserve(folders.size());  // IntelFolder addresses must stay put
     for (const FolderSpec& spec : folders)
-      folders_.try_emplace(spec.label, intel_dir / spec.label, spec.label, spec.naming);
+      folders_.emplace_back(intel_dir / spec.label, spec.label, spec.naming);
   }
 
  protected:
-  const IntelFolder* folder(const std::string& label) const {
-    auto it = folders_.find(label);
-    return it == folders_.end() ? nullptr : &it->second;
+  const IntelFolder* folder(std::string_view label) const {
+    for (const IntelFolder& candidate : folders_)
+      if (candidate.label() == label) return &candidate;
+    return nullptr;
   }
 
-  Answer answer_from_file(const IntelFolder& folder, const IntelFolder::File& file,
-                          const Observable& observable) const {
+  // Fills `out` from one response file; true when the answer may be kept.
+  bool answer_from_file(const IntelFolder& folder, const IntelFolder::File& file,
+                        const Observable& observable, Enrichment& out) const {
     const std::string where = fmt::format("{}/{}.json", folder.label(), file.stem);
     std::string read_error;
     auto body = read_whole_file(folder.path_of(file), read_error);
     if (!body) {
-      return {make_status(observable, name(), LookupStatus::kError,
-                          fmt::format("{}: cannot read {}: {}", name(), where, read_error)),
-              false};
+      out.status = LookupStatus::kError;
+      out.error = fmt::format("{}: cannot read {}: {}", name(), where, read_error);
+      return false;
     }
     auto parsed = parser_(*body, observable);
-    Enrichment out = parsed ? std::move(*parsed)
-                            : make_status(observable, name(), LookupStatus::kError,
-                                          fmt::format("{} (in {})", parsed.error().message, where));
+    if (parsed) {
+      out = std::move(*parsed);
+    } else {
+      out.status = LookupStatus::kError;
+      out.error = fmt::format("{} (in {})", parsed.error().message, where);
+    }
     if (out.status != LookupStatus::kOk && out.status != LookupStatus::kNotFound)
       out.verdict = Verdict::kUnknown;  // a failed lookup never vouches for anything
     if (file.has_meta) out.fetched_at = read_fetched_at(folder.meta_path_of(file));
-    return {std::move(out), true};
+    return true;
   }
 
-  // Called when no file is named after the observable; RDAP looks for a covering network.
-  virtual std::optional<Answer> fallback(const Observable&) const { return std::nullopt; }
+  // Called when no file is named after the observable; answers like resolve(), or nothing.
+  virtual std::optional<bool> fallback(const Observable&, Enrichment&) const {
+    return std::nullopt;
+  }
 
  private:
-  Answer resolve(const Observable& observable) const final {
+  bool resolve(const Observable& observable, Enrichment& out) const final {
     FileIds ids = file_ids(name(), observable);
     if (!ids.refusal.empty()) {
-      return {make_status(observable, name(), LookupStatus::kSkipped,
-                          fmt::format("{}: lookup refused: {}", name(), ids.refusal)),
-              false};
+      out.status = LookupStatus::kSkipped;
+      out.error = fmt::format("{}: lookup refused: {}", name(), ids.refusal);
+      return false;
     }
     for (const auto& [label, id] : ids.ids) {
       if (!is_safe_file_id(id)) continue;
       const IntelFolder* dir = folder(label);
       if (dir == nullptr) continue;
-      if (const IntelFolder::File* file = dir->find(id)) return answer_from_file(*dir, *file, observable);
+      if (const IntelFolder::File* file = dir->find(id))
+        return answer_from_file(*dir, *file, observable, out);
     }
-    if (auto answer = fallback(observable)) return std::move(*answer);
-    return {make_status(observable, name(), LookupStatus::kNotFound,
-                        fmt::format("{}: no record", name())),
-            false};
+    if (auto cacheable = fallback(observable, out)) return *cacheable;
+    // No message: "not found" says it all, and misses are the hot path.
+    out.status = LookupStatus::kNotFound;
+    return false;
   }
 
   Parser parser_;
-  std::unordered_map<std::string, IntelFolder> folders_;
+  std::vector<IntelFolder> folders_;
 };
 
 // RDAP answers for IPs are network objects: one file covers a whole range, so an IP without a
@@ -348,7 +359,7 @@ class RdapProvider final : public FileProvider {
     });
   }
 
-  std::optional<Answer> fallback(const Observable& observable) const override {
+  std::optional<bool> fallback(const Observable& observable, Enrichment& out) const override {
     if (!is_ip(observable.type)) return std::nullopt;
     auto ip = enrich_detail::parse_ip(trim(observable.value));
     if (!ip) return std::nullopt;
@@ -363,7 +374,7 @@ class RdapProvider final : public FileProvider {
         best = &network;
     }
     if (best == nullptr) return std::nullopt;
-    return answer_from_file(*folder("rdap/ip"), *best->file, observable);
+    return answer_from_file(*folder("rdap/ip"), *best->file, observable, out);
   }
 
   mutable std::once_flag networks_indexed_;
@@ -388,26 +399,27 @@ class MispProvider final : public CachingProvider {
       type_bit(ObservableType::kBitcoin) | type_bit(ObservableType::kMonero);
   static constexpr std::size_t kMaxTags = 32;
 
-  Answer resolve(const Observable& observable) const override {
+  bool resolve(const Observable& observable, Enrichment& out) const override {
     auto hits = index_.find(observable);
-    if (hits.empty())
-      return {make_status(observable, name(), LookupStatus::kNotFound, "misp: in no event"), false};
+    if (hits.empty()) {
+      out.status = LookupStatus::kNotFound;
+      return false;
+    }
     // Most severe events first, then feed order, so the summary leads with what matters.
     std::stable_sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
       return index_.event(a.event).threat_level_id < index_.event(b.event).threat_level_id;
     });
-    Enrichment out = make_enrichment(observable, name());
     bool detection_grade = false;
     for (const auto& hit : hits) {
       const MispEvent& event = index_.event(hit.event);
       enrich_detail::push_unique(out.facts.events, event.info.empty() ? event.uuid : event.info);
       for (const std::string& tag : event.tags)
         if (out.facts.tags.size() < kMaxTags) enrich_detail::push_unique(out.facts.tags, tag);
-      detection_grade = detection_grade || (hit.to_ids && (event.threat_level_id == 1 ||
-                                                           event.threat_level_id == 2));
+      detection_grade = detection_grade ||
+                        (hit.to_ids && (event.threat_level_id == 1 || event.threat_level_id == 2));
     }
     out.verdict = detection_grade ? Verdict::kMalicious : Verdict::kSuspicious;
-    return {std::move(out), true};
+    return true;
   }
 
   enrich_detail::MispIndex index_;
@@ -420,11 +432,12 @@ class ListsProvider final : public CachingProvider {
         lists_(std::move(lists)) {}
 
  private:
-  Answer resolve(const Observable& observable) const override {
+  bool resolve(const Observable& observable, Enrichment& out) const override {
     const auto ids = lists_.match(observable);
-    if (ids.empty())
-      return {make_status(observable, name(), LookupStatus::kNotFound, "lists: on no list"), false};
-    Enrichment out = make_enrichment(observable, name());
+    if (ids.empty()) {
+      out.status = LookupStatus::kNotFound;
+      return false;
+    }
     bool blocked = false;
     bool allowed = false;
     for (std::uint16_t id : ids) {
@@ -436,7 +449,7 @@ class ListsProvider final : public CachingProvider {
     std::sort(out.facts.lists.begin(), out.facts.lists.end());
     if (allowed) out.facts.allow_listed = true;
     out.verdict = blocked ? Verdict::kSuspicious : allowed ? Verdict::kBenign : Verdict::kUnknown;
-    return {std::move(out), true};
+    return true;
   }
 
   enrich_detail::IntelLists lists_;
@@ -446,15 +459,18 @@ class ListsProvider final : public CachingProvider {
 
 bool is_safe_file_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxFileIdBytes || id.front() == '.') return false;
-  if (id.find("..") != std::string_view::npos) return false;
+  char previous = '\0';
   for (char c : id) {
     const auto byte = static_cast<unsigned char>(c);
     if (c == '/' || c == '\\' || byte < 0x20 || byte == 0x7f) return false;
+    if (c == '.' && previous == '.') return false;
+    previous = c;
   }
   return true;
 }
 
-std::optional<std::string> intel_cache_path(std::string_view provider, const Observable& observable) {
+std::optional<std::string> intel_cache_path(std::string_view provider,
+                                            const Observable& observable) {
   FileIds ids = file_ids(provider, observable);
   if (!ids.refusal.empty()) return std::nullopt;
   for (const auto& [folder, id] : ids.ids)
@@ -475,21 +491,21 @@ std::unique_ptr<IntelProvider> make_offline_virustotal(const std::filesystem::pa
 }
 
 std::unique_ptr<IntelProvider> make_offline_abuseipdb(const std::filesystem::path& intel_dir) {
-  return std::make_unique<FileProvider>(intel_dir, "abuseipdb", default_reliability::kAbuseIpdb,
-                                        kIpTypes, &parse_abuseipdb_response,
-                                        std::vector<FolderSpec>{{"abuseipdb", IntelFolder::Naming::kIpAddress}});
+  return std::make_unique<FileProvider>(
+      intel_dir, "abuseipdb", default_reliability::kAbuseIpdb, kIpTypes, &parse_abuseipdb_response,
+      std::vector<FolderSpec>{{"abuseipdb", IntelFolder::Naming::kIpAddress}});
 }
 
 std::unique_ptr<IntelProvider> make_offline_greynoise(const std::filesystem::path& intel_dir) {
-  return std::make_unique<FileProvider>(intel_dir, "greynoise", default_reliability::kGreyNoise,
-                                        kIpTypes, &parse_greynoise_response,
-                                        std::vector<FolderSpec>{{"greynoise", IntelFolder::Naming::kIpAddress}});
+  return std::make_unique<FileProvider>(
+      intel_dir, "greynoise", default_reliability::kGreyNoise, kIpTypes, &parse_greynoise_response,
+      std::vector<FolderSpec>{{"greynoise", IntelFolder::Naming::kIpAddress}});
 }
 
 std::unique_ptr<IntelProvider> make_offline_shodan(const std::filesystem::path& intel_dir) {
-  return std::make_unique<FileProvider>(intel_dir, "shodan", default_reliability::kShodan,
-                                        kIpTypes, &parse_shodan_response,
-                                        std::vector<FolderSpec>{{"shodan", IntelFolder::Naming::kIpAddress}});
+  return std::make_unique<FileProvider>(
+      intel_dir, "shodan", default_reliability::kShodan, kIpTypes, &parse_shodan_response,
+      std::vector<FolderSpec>{{"shodan", IntelFolder::Naming::kIpAddress}});
 }
 
 std::unique_ptr<IntelProvider> make_offline_rdap(const std::filesystem::path& intel_dir) {
@@ -504,8 +520,7 @@ std::unique_ptr<IntelProvider> make_offline_opencti(const std::filesystem::path&
       kIpTypes | kHashTypes | type_bit(ObservableType::kSha512) |
           type_bit(ObservableType::kDomain) | type_bit(ObservableType::kUrl) |
           type_bit(ObservableType::kEmail),
-      &parse_opencti_response,
-      std::vector<FolderSpec>{{"opencti", IntelFolder::Naming::kExact}});
+      &parse_opencti_response, std::vector<FolderSpec>{{"opencti", IntelFolder::Naming::kExact}});
 }
 
 std::unique_ptr<IntelProvider> make_offline_misp(const std::filesystem::path& intel_dir,

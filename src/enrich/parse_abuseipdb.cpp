@@ -20,12 +20,30 @@ using enrich_detail::string_at;
 constexpr std::string_view kProvider = "abuseipdb";
 
 // AbuseIPDB's documented report categories (https://www.abuseipdb.com/categories), by id.
-constexpr std::array<std::string_view, 24> kCategoryNames{
-    "",             "DNS Compromise", "DNS Poisoning",  "Fraud Orders",   "DDoS Attack",
-    "FTP Brute-Force", "Ping of Death", "Phishing",     "Fraud VoIP",     "Open Proxy",
-    "Web Spam",     "Email Spam",     "Blog Spam",      "VPN IP",         "Port Scan",
-    "Hacking",      "SQL Injection",  "Spoofing",       "Brute-Force",    "Bad Web Bot",
-    "Exploited Host", "Web App Attack", "SSH",          "IoT Targeted"};
+constexpr std::array<std::string_view, 24> kCategoryNames{"",
+                                                          "DNS Compromise",
+                                                          "DNS Poisoning",
+                                                          "Fraud Orders",
+                                                          "DDoS Attack",
+                                                          "FTP Brute-Force",
+                                                          "Ping of Death",
+                                                          "Phishing",
+                                                          "Fraud VoIP",
+                                                          "Open Proxy",
+                                                          "Web Spam",
+                                                          "Email Spam",
+                                                          "Blog Spam",
+                                                          "VPN IP",
+                                                          "Port Scan",
+                                                          "Hacking",
+                                                          "SQL Injection",
+                                                          "Spoofing",
+                                                          "Brute-Force",
+                                                          "Bad Web Bot",
+                                                          "Exploited Host",
+                                                          "Web App Attack",
+                                                          "SSH",
+                                                          "IoT Targeted"};
 
 Enrichment from_errors(const Json& errors, const Observable& observable) {
   int status = 0;
@@ -105,8 +123,8 @@ Result<Enrichment> parse_abuseipdb_response(std::string_view body, const Observa
   if (!facts.abuse_confidence) {
     return fail(ErrorCode::kParseError, "abuseipdb: data has no abuseConfidenceScore");
   }
-  out.verdict = abuseipdb_verdict(*facts.abuse_confidence, facts.total_reports.value_or(-1),
-                                  whitelisted);
+  out.verdict =
+      abuseipdb_verdict(*facts.abuse_confidence, facts.total_reports.value_or(-1), whitelisted);
   return out;
 }
 

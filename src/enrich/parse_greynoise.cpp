@@ -101,7 +101,8 @@ Enrichment from_v3_ip(const Json& root, const Observable& observable) {
   }
   if (business != nullptr) {
     facts.riot = bool_at(business, "found");
-    if (facts.riot.value_or(false) && facts.actor.empty()) set_actor(facts, string_at(business, "name"));
+    if (facts.riot.value_or(false) && facts.actor.empty())
+      set_actor(facts, string_at(business, "name"));
   }
   out.verdict = greynoise_verdict(facts);
   return out;

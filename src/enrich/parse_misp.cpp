@@ -53,13 +53,15 @@ Result<MispEvent> parse_misp_event(std::string_view body) {
     if (response->is_array() && !response->empty()) event = &response->front();
   }
   if (const Json* wrapped = object_member(event, "Event")) event = wrapped;
-  if (!event->is_object() || (member(event, "info") == nullptr && member(event, "Attribute") == nullptr))
+  if (!event->is_object() ||
+      (member(event, "info") == nullptr && member(event, "Attribute") == nullptr))
     return fail(ErrorCode::kParseError, "misp: not an event (no Event, info or Attribute)");
 
   MispEvent out;
   out.uuid = string_at(event, "uuid");
   out.info = string_at(event, "info");
-  if (auto level = enrich_detail::small_int_at(event, "threat_level_id"); level && *level >= 1 && *level <= 4)
+  if (auto level = enrich_detail::small_int_at(event, "threat_level_id");
+      level && *level >= 1 && *level <= 4)
     out.threat_level_id = *level;
   out.date = enrich_detail::time_of(member(event, "date"));
   if (const Json* tags = array_member(event, "Tag")) {

@@ -89,7 +89,8 @@ Result<Enrichment> parse_opencti_response(std::string_view body, const Observabl
   auto parsed = enrich_detail::parse_body(body, kProvider);
   if (!parsed) return std::unexpected(parsed.error());
   const Json& root = *parsed;
-  if (!root.is_object()) return fail(ErrorCode::kParseError, "opencti: response is not a JSON object");
+  if (!root.is_object())
+    return fail(ErrorCode::kParseError, "opencti: response is not a JSON object");
   const Json* data = object_member(&root, "data");
   if (data == nullptr) {
     const Json* errors = array_member(&root, "errors");

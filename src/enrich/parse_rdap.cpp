@@ -21,8 +21,8 @@ constexpr int kMaxEntityDepth = 3;
 // Placeholder texts registrars put where a registrant's data was withheld (ICANN's Temporary
 // Specification "REDACTED FOR PRIVACY", proxy services, ccTLD variants).
 constexpr std::array<std::string_view, 9> kRedactionMarkers{
-    "redacted", "privacy", "withheld", "not disclosed", "data protected", "whoisguard",
-    "by proxy", "anonymi", "gdpr"};
+    "redacted",   "privacy",  "withheld", "not disclosed", "data protected",
+    "whoisguard", "by proxy", "anonymi",  "gdpr"};
 
 bool has_redaction_marker(std::string_view text) {
   for (std::string_view marker : kRedactionMarkers)
@@ -164,8 +164,8 @@ Result<Enrichment> parse_rdap_response(std::string_view body, const Observable& 
   if (is_network) {
     facts.country = string_at(&root, "country");
     // The holder's organisation names the network better than its handle-like "name".
-    facts.isp = entities.registrant_name.empty() ? string_at(&root, "name")
-                                                 : entities.registrant_name;
+    facts.isp =
+        entities.registrant_name.empty() ? string_at(&root, "name") : entities.registrant_name;
     if (const Json* origins = array_member(&root, "arin_originas0_originautnums");
         origins != nullptr && !origins->empty())
       facts.asn = enrich_detail::parse_asn(&origins->front());

@@ -68,7 +68,8 @@ Result<Enrichment> parse_shodan_response(std::string_view body, const Observable
   auto parsed = enrich_detail::parse_body(body, kProvider);
   if (!parsed) return std::unexpected(parsed.error());
   const Json& root = *parsed;
-  if (!root.is_object()) return fail(ErrorCode::kParseError, "shodan: response is not a JSON object");
+  if (!root.is_object())
+    return fail(ErrorCode::kParseError, "shodan: response is not a JSON object");
   if (const Json* error = member(&root, "error")) {
     const std::string message = enrich_detail::string_of(error);
     LookupStatus status = LookupStatus::kError;
@@ -102,7 +103,8 @@ Result<Enrichment> parse_shodan_response(std::string_view body, const Observable
   facts.as_owner = string_at(&root, "org");
   facts.country = string_at(&root, "country_code");
   if (const Json* tags = array_member(&root, "tags"))
-    for (const Json& tag : *tags) enrich_detail::push_unique(facts.tags, enrich_detail::string_of(&tag));
+    for (const Json& tag : *tags)
+      enrich_detail::push_unique(facts.tags, enrich_detail::string_of(&tag));
   out.verdict = facts.vulns.empty() ? Verdict::kUnknown : Verdict::kSuspicious;
   return out;
 }

@@ -23,8 +23,8 @@ constexpr std::string_view kProvider = "virustotal";
 // Tokens VirusTotal's threat-name voting returns that name a platform or a generic detection,
 // not a family: "trojan.msil/tasker" is the tasker family, not the msil one.
 constexpr std::array<std::string_view, 16> kGenericThreatNames{
-    "msil", "win32", "win64", "w32", "w64", "generic", "genericrxaa", "gen", "malware",
-    "agent", "androidos", "linux", "js", "html", "vbs", "pdf"};
+    "msil",    "win32", "win64",     "w32",   "w64", "generic", "genericrxaa", "gen",
+    "malware", "agent", "androidos", "linux", "js",  "html",    "vbs",         "pdf"};
 
 bool is_generic_threat_name(std::string_view name) {
   return std::find(kGenericThreatNames.begin(), kGenericThreatNames.end(), to_lower(name)) !=
@@ -60,8 +60,8 @@ void read_threat_classification(const Json* attributes, IntelFacts& facts) {
   // "trojan.agenttesla/msil": category before the dot, candidate families after it.
   std::string label = string_at(classification, "suggested_threat_label");
   const auto dot = label.find('.');
-  const std::string_view names = dot == std::string::npos ? std::string_view(label)
-                                                           : std::string_view(label).substr(dot + 1);
+  const std::string_view names =
+      dot == std::string::npos ? std::string_view(label) : std::string_view(label).substr(dot + 1);
   for (const std::string& name : split(names, '/')) {
     if (!is_generic_threat_name(name)) {
       facts.malware_family = name;
@@ -163,8 +163,8 @@ void read_tags(const Json* attributes, IntelFacts& facts) {
 Enrichment from_error_object(const Json* error, const Observable& observable) {
   const std::string code = string_at(error, "code");
   const std::string message = string_at(error, "message");
-  const std::string text = fmt::format("virustotal: {}{}{}", code, message.empty() ? "" : ": ",
-                                       message);
+  const std::string text =
+      fmt::format("virustotal: {}{}{}", code, message.empty() ? "" : ": ", message);
   if (code == "NotFoundError")
     return enrich_detail::make_status(observable, kProvider, LookupStatus::kNotFound, text);
   if (code == "QuotaExceededError" || code == "TooManyRequestsError")
@@ -182,9 +182,11 @@ Enrichment from_v3_object(const Json* object, const Observable& observable) {
   read_tags(attributes, facts);
   if (is_hash(observable.type)) {
     read_threat_classification(attributes, facts);
-    facts.first_submission = enrich_detail::epoch_seconds_of(member(attributes, "first_submission_date"));
+    facts.first_submission =
+        enrich_detail::epoch_seconds_of(member(attributes, "first_submission_date"));
   } else if (observable.type == ObservableType::kUrl) {
-    facts.first_submission = enrich_detail::epoch_seconds_of(member(attributes, "first_submission_date"));
+    facts.first_submission =
+        enrich_detail::epoch_seconds_of(member(attributes, "first_submission_date"));
   } else {
     facts.country = string_at(attributes, "country");
     facts.asn = enrich_detail::parse_asn(member(attributes, "asn"));
@@ -290,7 +292,8 @@ Result<Enrichment> parse_virustotal_response(std::string_view body, const Observ
   const Json& root = *parsed;
   if (!root.is_object())
     return fail(ErrorCode::kParseError, "virustotal: response is not a JSON object");
-  if (const Json* error = object_member(&root, "error")) return from_error_object(error, observable);
+  if (const Json* error = object_member(&root, "error"))
+    return from_error_object(error, observable);
 
   const Json* data = member(&root, "data");
   if (data != nullptr && data->is_array()) {

@@ -94,7 +94,7 @@ bool is_lets_encrypt_issuer(std::string_view issuer);
 
 // One MISP event as a feed or a server export holds it ({"Event":{...}} or the bare event).
 struct MispAttribute {
-  std::string type;   // MISP attribute type: "ip-dst", "filename|sha256", ...
+  std::string type;  // MISP attribute type: "ip-dst", "filename|sha256", ...
   std::string value;
   bool to_ids = false;
 };

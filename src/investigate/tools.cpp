@@ -592,6 +592,8 @@ bool is_external_ip(const Observable& o, const Context& context) {
     case IpClass::kLinkLocal:
     case IpClass::kMulticast:
     case IpClass::kUnspecified:
+    case IpClass::kSharedAddress:
+    case IpClass::kBroadcast:
       return false;
     default:
       return true;
@@ -642,8 +644,10 @@ Evidence DeterministicPlanner::investigate(const Alert& alert, ToolEnvironment& 
       const auto at = o.value.find('@');
       if (at == std::string::npos) continue;
       Observable d{ObservableType::kDomain, o.value.substr(at + 1), Role::kSender, o.field + "#domain", 0};
-      if (std::none_of(ev.observables.begin(), ev.observables.end(), [&](const Observable& x) { return x.same_indicator(d); }))
-        ev.observables.push_back(std::move(d));
+      auto same = std::find_if(ev.observables.begin(), ev.observables.end(),
+                               [&](const Observable& x) { return x.same_indicator(d); });
+      if (same == ev.observables.end()) ev.observables.push_back(std::move(d));
+      else if (same->role == Role::kNone || same->role == Role::kRelated) same->role = Role::kSender;
     }
 
   call({"attack_lookup", {}, ""}, alert, env, ev);

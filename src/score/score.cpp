@@ -41,7 +41,7 @@ double provider_strength(const Enrichment& e) {
 }
 
 std::string hours_text(TimestampMs delta) {
-  if (delta < 2 * kDay) return fmt::format("{} h", delta / kHour);
+  if (delta < 3 * kDay) return fmt::format("{} h", delta / kHour);
   return fmt::format("{} days", delta / kDay);
 }
 

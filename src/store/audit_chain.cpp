@@ -2,64 +2,79 @@
 // new domain tag ("...v2") instead and keep the old definition for verification.
 #include "store/audit_chain.hpp"
 
-namespace soc::store {
+#include <charconv>
 
-std::string triage_payload_hash(Sha256& sha, const TriagePayload& p) {
-  sha.begin();
-  sha.field("soc-triage/triage/v1");
-  sha.field(p.seq);
-  sha.field(p.alert_id);
-  sha.field(p.format);
+#include "core/sha256.hpp"
+
+namespace soc::store {
+namespace {
+
+// Integers enter the hash as decimal text, so the definition needs no byte-order convention.
+void field(Sha256& sha, std::int64_t value) {
+  char text[24];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  sha.update_field(std::string_view(text, static_cast<std::size_t>(end - text)));
+}
+void field(Sha256& sha, std::string_view bytes) { sha.update_field(bytes); }
+
+}  // namespace
+
+std::string triage_payload_hash(const TriagePayload& p) {
+  Sha256 sha;
+  field(sha, "soc-triage/triage/v1");
+  field(sha, p.seq);
+  field(sha, p.alert_id);
+  field(sha, p.format);
   // Absent and present times must differ: an absent time is an empty field, a present one
   // always has at least one digit.
   if (p.alert_time) {
-    sha.field(*p.alert_time);
+    field(sha, *p.alert_time);
   } else {
-    sha.field(std::string_view());
+    field(sha, std::string_view());
   }
-  sha.field(p.received_at);
-  sha.field(p.raw);
-  sha.field(p.stage_states);
-  sha.field(p.decision_alert_id);
-  sha.field(p.classification);
-  sha.field(p.severity);
-  sha.field(p.priority);
-  sha.field(p.risk_score);
-  sha.field(p.decision);
-  sha.field(p.correlation_alert_id);
-  sha.field(p.correlation_time);
-  sha.field(p.rule_name);
-  sha.field(p.entities_json);
-  sha.field(p.tactics_json);
-  sha.field(p.techniques_json);
-  sha.field(p.correlation_classification);
-  sha.field(p.closed_by);
-  sha.field(p.correlation_risk_score);
-  return sha.finish_hex();
+  field(sha, p.received_at);
+  field(sha, p.raw);
+  field(sha, p.stage_states);
+  field(sha, p.decision_alert_id);
+  field(sha, p.classification);
+  field(sha, p.severity);
+  field(sha, p.priority);
+  field(sha, p.risk_score);
+  field(sha, p.decision);
+  field(sha, p.correlation_alert_id);
+  field(sha, p.correlation_time);
+  field(sha, p.rule_name);
+  field(sha, p.entities_json);
+  field(sha, p.tactics_json);
+  field(sha, p.techniques_json);
+  field(sha, p.correlation_classification);
+  field(sha, p.closed_by);
+  field(sha, p.correlation_risk_score);
+  return sha.hex_digest();
 }
 
-std::string quarantine_payload_hash(Sha256& sha, const QuarantinePayload& p) {
-  sha.begin();
-  sha.field("soc-triage/quarantine/v1");
-  sha.field(p.seq);
-  sha.field(p.received_at);
-  sha.field(p.input_ref);
-  sha.field(p.error_code);
-  sha.field(p.message);
-  sha.field(p.bytes);
-  return sha.finish_hex();
+std::string quarantine_payload_hash(const QuarantinePayload& p) {
+  Sha256 sha;
+  field(sha, "soc-triage/quarantine/v1");
+  field(sha, p.seq);
+  field(sha, p.received_at);
+  field(sha, p.input_ref);
+  field(sha, p.error_code);
+  field(sha, p.message);
+  field(sha, p.bytes);
+  return sha.hex_digest();
 }
 
-std::string audit_record_hash(Sha256& sha, const AuditFields& f) {
-  sha.begin();
-  sha.field("soc-triage/audit/v1");
-  sha.field(f.seq);
-  sha.field(f.time);
-  sha.field(f.kind);
-  sha.field(f.ref);
-  sha.field(f.payload_hash);
-  sha.field(f.prev_hash);
-  return sha.finish_hex();
+std::string audit_record_hash(const AuditFields& f) {
+  Sha256 sha;
+  field(sha, "soc-triage/audit/v1");
+  field(sha, f.seq);
+  field(sha, f.time);
+  field(sha, f.kind);
+  field(sha, f.ref);
+  field(sha, f.payload_hash);
+  field(sha, f.prev_hash);
+  return sha.hex_digest();
 }
 
 }  // namespace soc::store

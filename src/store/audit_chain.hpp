@@ -1,13 +1,13 @@
 // The audit chain's hash definitions, shared by the writer and by verify_audit() so the two can
-// never disagree. Every hash input is a sequence of length-prefixed fields (see Sha256::field);
-// the exact field lists are in audit_chain.cpp and src/store/README.md.
+// never disagree. Every hash input is a sequence of length-prefixed fields (8-byte
+// little-endian length, then the bytes; integers as their decimal text), so a sequence of
+// fields has exactly one encoding; the exact field lists are in audit_chain.cpp.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "store/sha256.hpp"
 
 namespace soc::store {
 
@@ -60,8 +60,8 @@ struct AuditFields {
   std::string_view prev_hash;
 };
 
-std::string triage_payload_hash(Sha256& sha, const TriagePayload& payload);
-std::string quarantine_payload_hash(Sha256& sha, const QuarantinePayload& payload);
-std::string audit_record_hash(Sha256& sha, const AuditFields& fields);
+std::string triage_payload_hash(const TriagePayload& payload);
+std::string quarantine_payload_hash(const QuarantinePayload& payload);
+std::string audit_record_hash(const AuditFields& fields);
 
 }  // namespace soc::store

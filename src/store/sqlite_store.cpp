@@ -10,7 +10,6 @@
 
 #include "store/audit_chain.hpp"
 #include "store/blob_codec.hpp"
-#include "store/sha256.hpp"
 #include "store/sqlite_handle.hpp"
 #include "store/store.hpp"
 #include "store/string_list.hpp"
@@ -21,7 +20,6 @@ namespace {
 using store::AuditFields;
 using store::BlobCoder;
 using store::EncodedBlob;
-using store::Sha256;
 using store::Statement;
 
 // "SOCT": marks the file as ours, so a foreign SQLite database is refused rather than altered.
@@ -285,7 +283,6 @@ class SqliteStore final : public Store {
   const Clock& clock_;
   store::Connection db_;
   BlobCoder coder_;
-  Sha256 sha_;
 
   Statement begin_, commit_, rollback_, chain_tip_;
   Statement insert_alert_, insert_stage_state_, insert_decision_, insert_correlation_;
@@ -308,7 +305,6 @@ Status SqliteStore::open() {
     return fail(ErrorCode::kInvalidArgument,
                 fmt::format("store batch_size must be at least 1, got {}", options_.batch_size));
   }
-  if (!sha_.usable()) return fail(ErrorCode::kStoreError, "OpenSSL provides no SHA-256");
   if (auto opened = db_.open(options_.path); !opened) return opened;
   sqlite3_busy_timeout(db_.get(), options_.busy_timeout_ms);
   if (auto schema = check_or_create_schema(); !schema) return schema;
@@ -442,7 +438,7 @@ AuditRow SqliteStore::next_audit_row(TimestampMs time, std::string_view kind, st
   row.payload_hash = std::move(payload_hash);
   row.prev_hash = tip_hash_;
   row.hash = store::audit_record_hash(
-      sha_, AuditFields{row.seq, row.time, row.kind, row.ref, row.payload_hash, row.prev_hash});
+      AuditFields{row.seq, row.time, row.kind, row.ref, row.payload_hash, row.prev_hash});
   return row;
 }
 
@@ -496,7 +492,7 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
   }
   const std::int64_t seq = tip_seq_ + 1;
   const std::string payload_hash = store::triage_payload_hash(
-      sha_, store::TriagePayload{
+      store::TriagePayload{
                 .seq = seq,
                 .alert_id = item.alert_id,
                 .format = item.format,
@@ -532,7 +528,7 @@ Status SqliteStore::quarantine(const QuarantineRecord& record) {
   item.message = record.message;
   item.bytes = coder_.encode(record.bytes);
   const std::string payload_hash = store::quarantine_payload_hash(
-      sha_, store::QuarantinePayload{tip_seq_ + 1, now, item.input_ref, item.error_code,
+      store::QuarantinePayload{tip_seq_ + 1, now, item.input_ref, item.error_code,
                                      item.message, record.bytes});
   item.audit = next_audit_row(now, store::kKindQuarantine, record.input_ref, payload_hash);
   auto accepted = accept(std::move(item));
@@ -771,7 +767,7 @@ Result<std::int64_t> SqliteStore::quarantine_count() {
 // Walks the chain in seq order; stops at the first record that does not verify.
 class ChainVerifier {
  public:
-  ChainVerifier(Sha256& sha, BlobCoder& coder) : sha_(sha), coder_(coder) {}
+  explicit ChainVerifier(BlobCoder& coder) : coder_(coder) {}
 
   // Returns a problem description when the current row (of kVerifyWalk) does not verify.
   std::optional<std::pair<std::int64_t, std::string>> check(const Statement& row);
@@ -781,7 +777,6 @@ class ChainVerifier {
   std::optional<std::string> check_payload(const Statement& row, std::int64_t seq,
                                            std::string_view kind, std::string_view payload_hash);
 
-  Sha256& sha_;
   BlobCoder& coder_;
   std::int64_t expected_seq_ = 1;
   std::string prev_hash_{store::kGenesisHash};
@@ -809,7 +804,7 @@ std::optional<std::pair<std::int64_t, std::string>> ChainVerifier::check(const S
                                       seq, seq - 1)};
   }
   const std::string recomputed = store::audit_record_hash(
-      sha_, AuditFields{seq, row.int64(1), kind, row.text(3), payload_hash, prev_hash});
+      AuditFields{seq, row.int64(1), kind, row.text(3), payload_hash, prev_hash});
   if (recomputed != hash) {
     return std::pair{seq, fmt::format("audit record {} was altered (its hash does not match "
                                       "its fields)",
@@ -841,7 +836,7 @@ std::optional<std::string> ChainVerifier::check_payload(const Statement& row, st
     auto decision = coder_.decode(row.blob(23), row.int64(24), fmt::format("decisions.decision of seq {}", seq));
     if (!decision) return decision.error().message;
     recomputed = store::triage_payload_hash(
-        sha_, store::TriagePayload{
+        store::TriagePayload{
                   .seq = seq,
                   .alert_id = row.text(8),
                   .format = row.text(9),
@@ -882,7 +877,7 @@ std::optional<std::string> ChainVerifier::check_payload(const Statement& row, st
     auto bytes = coder_.decode(row.blob(40), row.int64(41), fmt::format("quarantine.bytes of seq {}", seq));
     if (!bytes) return bytes.error().message;
     recomputed = store::quarantine_payload_hash(
-        sha_, store::QuarantinePayload{seq, row.int64(36), row.text(37), row.int64(38),
+        store::QuarantinePayload{seq, row.int64(36), row.text(37), row.int64(38),
                                        row.text(39), *bytes});
     if (recomputed != payload_hash) {
       return fmt::format("the stored quarantine row of record {} does not match its payload hash",
@@ -925,7 +920,7 @@ Result<AuditVerifyReport> SqliteStore::verify_audit() {
     AuditVerifyReport out;
     auto walk = Statement::prepare(db_.get(), kVerifyWalk);
     if (!walk) return std::unexpected(walk.error());
-    ChainVerifier verifier(sha_, coder_);
+    ChainVerifier verifier(coder_);
     int code;
     while ((code = walk->step()) == SQLITE_ROW) {
       if (auto problem = verifier.check(*walk)) {

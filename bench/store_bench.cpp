@@ -1,0 +1,357 @@
+// Throughput of the SQLite store: record_triage at realistic record sizes into a WAL file
+// database with synchronous=FULL and batches of 1,000, audit verification, and the parts.
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "store/audit_chain.hpp"
+#include "store/blob_codec.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+using soc::TriageRecord;
+
+// Deterministic, so runs compare; varied, so compression sees realistic entropy.
+class Prng {
+ public:
+  explicit Prng(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    state_ ^= state_ << 13;
+    state_ ^= state_ >> 7;
+    state_ ^= state_ << 17;
+    return state_;
+  }
+  std::string hex(int digits) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    while (static_cast<int>(out.size()) < digits) out.push_back(kDigits[next() & 15]);
+    return out;
+  }
+  std::string base64(int chars) {
+    static constexpr char kDigits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    while (static_cast<int>(out.size()) < chars) out.push_back(kDigits[next() & 63]);
+    return out;
+  }
+  std::string ip() {
+    return std::to_string(next() % 223 + 1) + "." + std::to_string(next() % 256) + "." +
+           std::to_string(next() % 256) + "." + std::to_string(next() % 254 + 1);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// An ECS-like EDR alert padded with process events up to about `raw_bytes`.
+std::string make_raw_alert(Prng& rng, int n, std::size_t raw_bytes) {
+  std::string raw = R"({"@timestamp":"2026-03-02T02:47:)" + std::to_string(10 + n % 50) +
+                    R"(Z","event":{"id":")" + rng.hex(32) +
+                    R"(","kind":"alert","category":["process"],"severity":73},)"
+                    R"("rule":{"name":"Suspicious PowerShell execution","id":")" +
+                    rng.hex(8) + R"("},"host":{"name":"WKS-MARKETING-)" +
+                    std::to_string(n % 97) + R"(","ip":[")" + rng.ip() +
+                    R"("],"os":{"family":"windows"}},"user":{"name":"user)" +
+                    std::to_string(n % 500) + R"(","domain":"CORP"},"events":[)";
+  while (raw.size() + 400 < raw_bytes) {
+    raw += R"({"process":{"pid":)" + std::to_string(rng.next() % 60000) +
+           R"(,"name":"powershell.exe","command_line":"powershell.exe -NoP -W Hidden -enc )" +
+           rng.base64(96) + R"(","hash":{"sha256":")" + rng.hex(64) +
+           R"("},"parent":{"name":"winword.exe"}},"destination":{"ip":")" + rng.ip() +
+           R"(","port":443}},)";
+  }
+  raw += R"({}],"message":"Encoded PowerShell launched by an Office document"})";
+  return raw;
+}
+
+std::string make_stage_states(Prng& rng, int n) {
+  return R"({"normalize":{"format":"ecs","rule":"Suspicious PowerShell execution","time":)" +
+         std::to_string(1'772'419'620'000 + n) +
+         R"(},"extract":[{"type":"ip","value":")" + rng.ip() +
+         R"(","field":"destination.ip"},{"type":"sha256","value":")" + rng.hex(64) +
+         R"(","field":"process.hash.sha256"},{"type":"host","value":"wks-marketing-07"}],)"
+         R"("enrich":[{"provider":"virustotal","indicator":")" +
+         rng.hex(64) +
+         R"(","verdict":"malicious","detections":47,"engines":72,"family":"AgentTesla",)"
+         R"("first_seen":"2026-03-02T00:40:00Z","fetched_at":"2026-03-02T02:47:01Z"},)"
+         R"({"provider":"abuseipdb","indicator":")" +
+         rng.ip() +
+         R"(","score":100,"reports":15234,"categories":["brute-force","ssh"]}],)"
+         R"("attack":[{"technique":"T1059.001","tactic":"execution","source":"rule"},)"
+         R"({"technique":"T1566.001","tactic":"initial-access","source":"inferred"}],)"
+         R"("context":{"asset":{"criticality":"high","owner":"marketing"},"baseline":{)"
+         R"("seen_before":false,"first_contact":true},"history":{"alerts_72h":1}},)"
+         R"("score":{"total":92,"factors":[{"name":"intel","points":35},{"name":"asset",)"
+         R"("points":20},{"name":"technique","points":22},{"name":"history","points":15}]}})";
+}
+
+std::string make_decision(Prng& rng, int n) {
+  std::string decision = R"({"alert_id":")" + rng.hex(32) +
+                         R"(","classification":"TRUE_POSITIVE","severity":"critical",)"
+                         R"("priority":"P1","risk_score":)" +
+                         std::to_string(60 + n % 40) + R"(,"reasoning":[)";
+  for (int step = 0; step < 12; ++step) {
+    decision += R"({"step":)" + std::to_string(step) +
+                R"(,"thought":"Check the reputation of the destination and the hash against )"
+                R"(threat intelligence before scoring","action":"enrich","observation":")" +
+                rng.hex(24) + R"( flagged by 47/72 engines"},)";
+  }
+  decision += R"({}],"actions":[{"type":"isolate_host","target":"wks-marketing-07",)"
+              R"("requires_approval":true},{"type":"block_domain","target":"doc-secure.xyz"}],)"
+              R"("attack":["T1059.001","T1566.001"],"recommendations":["Re-investigate the )"
+              R"(PowerShell alert closed 36 h ago"]})";
+  return decision;
+}
+
+std::vector<TriageRecord> make_records(std::size_t count, std::size_t raw_bytes) {
+  Prng rng(0x5eed0000 + raw_bytes);
+  std::vector<TriageRecord> records;
+  records.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const int n = static_cast<int>(i);
+    TriageRecord r;
+    r.alert_id = "alert-" + rng.hex(16);
+    r.format = "ecs";
+    r.alert_time = 1'772'419'620'000 + n * 50;
+    r.raw = make_raw_alert(rng, n, raw_bytes);
+    r.stage_states_json = make_stage_states(rng, n);
+    r.decision_json = make_decision(rng, n);
+    r.classification = "TRUE_POSITIVE";
+    r.severity = "critical";
+    r.priority = "P1";
+    r.risk_score = 60 + n % 40;
+    r.correlation.alert_id = r.alert_id;
+    r.correlation.time = *r.alert_time;
+    r.correlation.rule_name = "Suspicious PowerShell execution";
+    r.correlation.entities = {"host:wks-marketing-" + std::to_string(n % 97),
+                              "user:user" + std::to_string(n % 500), "ip:" + rng.ip()};
+    r.correlation.tactics = {"execution", "initial-access"};
+    r.correlation.techniques = {"T1059.001", "T1566.001"};
+    r.correlation.classification = r.classification;
+    r.correlation.closed_by = "agent";
+    r.correlation.risk_score = r.risk_score;
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+std::size_t record_bytes(const TriageRecord& r) {
+  return r.raw.size() + r.stage_states_json.size() + r.decision_json.size();
+}
+
+class TempDb {
+ public:
+  explicit TempDb(const std::string& name)
+      : path_((std::filesystem::temp_directory_path() /
+               ("soc-store-bench-" + std::to_string(::getpid()) + "-" + name + ".db"))
+                  .string()) {
+    remove();
+  }
+  ~TempDb() { remove(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  void remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+  std::string path_;
+};
+
+constexpr std::size_t kRecordPool = 2048;
+
+// Args: raw alert size in bytes, zstd level (0: compression off), synchronous FULL (1) or
+// NORMAL (0).
+void BM_Store_RecordTriage(benchmark::State& state) {
+  const auto raw_bytes = static_cast<std::size_t>(state.range(0));
+  const auto records = make_records(kRecordPool, raw_bytes);
+  TempDb db("record-" + std::to_string(state.thread_index()));
+  soc::SystemClock clock;
+  soc::SqliteOptions options;
+  options.path = db.path();
+  options.batch_size = 1000;
+  options.compression_level = static_cast<int>(state.range(1));
+  if (state.range(1) == 0) options.compress_over_bytes = SIZE_MAX;
+  options.synchronous_full = state.range(2) != 0;
+  auto store = soc::open_sqlite_store(options, clock);
+  if (!store) {
+    state.SkipWithError(store.error().message.c_str());
+    return;
+  }
+  std::size_t i = 0;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const TriageRecord& record = records[i++ % kRecordPool];
+    auto ref = (*store)->record_triage(record);
+    if (!ref) {
+      state.SkipWithError(ref.error().message.c_str());
+      break;
+    }
+    bytes += record_bytes(record);
+  }
+  if (auto flushed = (*store)->flush(); !flushed) state.SkipWithError(flushed.error().message.c_str());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  state.counters["record_bytes"] = static_cast<double>(bytes) / static_cast<double>(i ? i : 1);
+  state.counters["file_bytes_per_record"] =
+      static_cast<double>(std::filesystem::file_size(db.path()) +
+                          (std::filesystem::exists(db.path() + "-wal")
+                               ? std::filesystem::file_size(db.path() + "-wal")
+                               : 0)) /
+      static_cast<double>(i ? i : 1);
+}
+BENCHMARK(BM_Store_RecordTriage)
+    ->ArgNames({"raw", "zstd", "full"})
+    ->Args({2048, 1, 1})
+    ->Args({4608, 1, 1})
+    ->Args({7168, 1, 1})
+    ->Args({4608, 3, 1})
+    ->Args({4608, -1, 1})
+    ->Args({4608, 1, 0})
+    ->Args({4608, 0, 1})
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(2.0)
+    ->UseRealTime();
+
+// The same into ":memory:": the CPU cost without the file system.
+void BM_Store_RecordTriageInMemory(benchmark::State& state) {
+  const auto records = make_records(kRecordPool, static_cast<std::size_t>(state.range(0)));
+  soc::SystemClock clock;
+  soc::SqliteOptions options;
+  options.batch_size = 1000;
+  auto store = soc::open_sqlite_store(options, clock);
+  if (!store) {
+    state.SkipWithError(store.error().message.c_str());
+    return;
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto ref = (*store)->record_triage(records[i++ % kRecordPool]);
+    benchmark::DoNotOptimize(ref);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Store_RecordTriageInMemory)->Arg(4608)->Unit(benchmark::kMicrosecond);
+
+// Per-record CPU before SQLite: compressing the three blobs at a zstd level (arg 1).
+void BM_Store_EncodeBlobs(benchmark::State& state) {
+  const auto records = make_records(kRecordPool, static_cast<std::size_t>(state.range(0)));
+  soc::store::BlobCoder coder(1024, static_cast<int>(state.range(1)), 64u << 20);
+  std::size_t i = 0;
+  std::size_t in = 0;
+  std::size_t out = 0;
+  for (auto _ : state) {
+    const TriageRecord& r = records[i++ % kRecordPool];
+    for (const std::string* blob : {&r.raw, &r.stage_states_json, &r.decision_json}) {
+      const auto encoded = coder.encode(*blob);
+      in += blob->size();
+      out += encoded.bytes.size();
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(in));
+  state.counters["ratio"] = static_cast<double>(in) / static_cast<double>(out ? out : 1);
+}
+BENCHMARK(BM_Store_EncodeBlobs)
+    ->ArgNames({"raw", "zstd"})
+    ->Args({4608, -1})
+    ->Args({4608, 1})
+    ->Args({4608, 3})
+    ->Unit(benchmark::kMicrosecond);
+
+// The audit payload hash of one record (SHA-256 over its blobs and columns).
+void BM_Store_PayloadHash(benchmark::State& state) {
+  const auto records = make_records(64, 4608);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const TriageRecord& r = records[i++ % records.size()];
+    soc::store::TriagePayload payload;
+    payload.seq = static_cast<std::int64_t>(i);
+    payload.alert_id = r.alert_id;
+    payload.raw = r.raw;
+    payload.stage_states = r.stage_states_json;
+    payload.decision = r.decision_json;
+    benchmark::DoNotOptimize(soc::store::triage_payload_hash(payload));
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Store_PayloadHash);
+
+// Reference point from the issue: plain 1-blob rows, WAL, FULL, batches of 1,000.
+void BM_Sqlite_PlainInsert(benchmark::State& state) {
+  const std::string row(static_cast<std::size_t>(state.range(0)), 'x');
+  TempDb db("plain");
+  sqlite3* raw = nullptr;
+  sqlite3_open(db.path().c_str(), &raw);
+  sqlite3_exec(raw,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+               "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(raw, "INSERT INTO t(body) VALUES(?1)", -1, &insert, nullptr);
+  std::int64_t n = 0;
+  sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr);
+  for (auto _ : state) {
+    sqlite3_bind_blob(insert, 1, row.data(), static_cast<int>(row.size()), SQLITE_STATIC);
+    sqlite3_step(insert);
+    sqlite3_reset(insert);
+    if (++n % 1000 == 0) sqlite3_exec(raw, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
+  }
+  sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_finalize(insert);
+  sqlite3_close(raw);
+  state.SetItemsProcessed(n);
+  state.SetBytesProcessed(n * state.range(0));
+}
+BENCHMARK(BM_Sqlite_PlainInsert)
+    ->Arg(2200)
+    ->Arg(10240)
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(2.0)
+    ->UseRealTime();
+
+// verify_audit over a file of 20,000 triage records (items = records checked).
+void BM_Store_VerifyAudit(benchmark::State& state) {
+  constexpr std::size_t kRecords = 20'000;
+  const auto records = make_records(kRecordPool, 4608);
+  TempDb db("verify");
+  soc::SystemClock clock;
+  soc::SqliteOptions options;
+  options.path = db.path();
+  {
+    auto store = soc::open_sqlite_store(options, clock);
+    if (!store) {
+      state.SkipWithError(store.error().message.c_str());
+      return;
+    }
+    for (std::size_t i = 0; i < kRecords; ++i) {
+      if (!(*store)->record_triage(records[i % kRecordPool])) {
+        state.SkipWithError("record_triage failed");
+        return;
+      }
+    }
+  }
+  auto store = soc::open_sqlite_store(options, clock);
+  std::int64_t checked = 0;
+  for (auto _ : state) {
+    auto report = (*store)->verify_audit();
+    if (!report || !report->ok) {
+      state.SkipWithError(report ? report->problem.c_str() : report.error().message.c_str());
+      break;
+    }
+    checked += report->records_checked;
+  }
+  state.SetItemsProcessed(checked);
+}
+BENCHMARK(BM_Store_VerifyAudit)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,1374 @@
+// Single-pass indicator scanner: rare "anchor" bytes start hand-written validators.
+//
+// Linear time: every handler family keeps a watermark (the end of the last stretch it examined)
+// and never looks left past it nor more than kMaxLeftReach bytes, and never re-examines what it
+// already consumed, so each byte is visited a bounded number of times whatever the input.
+// Candidates are held briefly so that a structure found later (an e-mail address whose local part
+// looked like a domain) can still suppress what it contains; since no handler reaches further
+// left than kMaxLeftReach, candidates that far behind the scan are final.
+#include "extract/scanner.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "extract/char_class.hpp"
+#include "extract/crypto_address.hpp"
+#include "extract/idna.hpp"
+#include "extract/ip.hpp"
+
+namespace soc::extract_detail {
+
+void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
+                    std::string&& value) {
+  std::uint64_t h = 1469598103934665603ull ^ static_cast<std::uint64_t>(type);
+  for (char c : value) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  if (!seen_.insert(h).second) return;
+  if (kept_ >= max_) {
+    ++report_.observables_dropped;
+    return;
+  }
+  ++kept_;
+  out_.push_back(Found{type, start, end, std::move(value)});
+}
+
+void FoundSink::reset() {
+  seen_.clear();
+  kept_ = 0;
+}
+
+namespace {
+
+using Type = ObservableType;
+
+constexpr std::size_t kMaxLeftReach = 512;
+constexpr std::size_t kMaxLabels = 128;
+constexpr std::size_t kLongRunTrigger = 25;  // shortest base58 address; hashes are longer
+
+enum class Defang : std::uint8_t { kNone, kDot, kAt, kColon, kColonSlashes };
+
+struct DefangMatch {
+  Defang kind = Defang::kNone;
+  std::size_t length = 0;
+};
+
+// What a structure hides: a domain inside a URL or a path is not reported on its own.
+enum CoverKind : std::uint8_t {
+  kCoverNone,
+  kCoverUrl,
+  kCoverEmail,
+  kCoverFile,
+  kCoverIpv6,
+  kCoverKinds,
+};
+
+constexpr std::uint32_t bit(Type t) { return 1u << static_cast<unsigned>(t); }
+
+constexpr std::uint32_t kCovered[kCoverKinds] = {
+    0,
+    bit(Type::kDomain) | bit(Type::kIpv4) | bit(Type::kIpv6) | bit(Type::kCidr) |
+        bit(Type::kEmail) | bit(Type::kFile) | bit(Type::kRegistry),
+    bit(Type::kDomain) | bit(Type::kFile),
+    bit(Type::kDomain) | bit(Type::kEmail) | bit(Type::kFile),
+    bit(Type::kIpv4),
+};
+
+struct Candidate {
+  std::uint32_t start;
+  std::uint32_t end;
+  Type type;
+  CoverKind cover;
+  std::uint32_t id;
+  std::uint32_t parent;  // the structure this was derived from (URL host), 0 if none
+  std::string value;
+};
+
+struct Label {
+  std::uint32_t begin;
+  std::uint32_t end;
+  bool ascii;
+  bool digits;
+  bool upper;
+  bool lower;
+  bool empty() const { return begin == end; }
+};
+
+// A run of labels joined by dots or defanged dots, as found in the text.
+struct NameRun {
+  std::size_t begin = 0;     // first byte of the first non-empty label
+  std::size_t end = 0;       // one past the last non-empty label
+  std::size_t scan_end = 0;  // where scanning stopped
+  std::array<Label, kMaxLabels> labels;
+  std::size_t count = 0;
+  bool overflow = false;
+  bool defanged = false;
+  bool empty_label = false;  // ".." inside the name
+};
+
+enum class DomainContext : std::uint8_t { kFreeText, kUrlHost, kEmail };
+
+bool is_open(unsigned char c) { return c == '[' || c == '(' || c == '{'; }
+bool is_close(unsigned char c) { return c == ']' || c == ')' || c == '}'; }
+char lower(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); }
+
+// Top-level domains that are also common file extensions ("readme.md", "setup.sh", "a.zip") or
+// the leaves of log schema field paths ("user.name", "user.email"). A two-label name ending in
+// one of them is not reported from free text unless it was defanged (whoever defangs it means a
+// domain) or it sits where only a host can be (URL, e-mail address).
+constexpr std::string_view kAmbiguousTlds[] = {"zip", "mov", "md",  "py",  "sh",   "rs",
+                                               "so",  "pm",  "ps",  "one", "cab",  "cat",
+                                               "pub", "mk",  "tf",  "mo",  "java", "name",
+                                               "email"};
+
+struct SchemeAlias {
+  std::string_view written;
+  std::string_view canonical;
+};
+constexpr SchemeAlias kSchemes[] = {
+    {"http", "http"},   {"https", "https"}, {"hxxp", "http"},   {"hxxps", "https"},
+    {"hxtp", "http"},   {"hxtps", "https"}, {"htxp", "http"},   {"htxps", "https"},
+    {"hxxxp", "http"},  {"hxxxps", "https"}, {"fxp", "ftp"},    {"fxps", "ftps"},
+    {"ftp", "ftp"},     {"ftps", "ftps"},   {"sftp", "sftp"},   {"ws", "ws"},
+    {"wss", "wss"},     {"ldap", "ldap"},   {"ldaps", "ldaps"}, {"rmi", "rmi"},
+    {"smb", "smb"},     {"tcp", "tcp"},     {"udp", "udp"},     {"ssh", "ssh"},
+    {"telnet", "telnet"}};
+
+struct Hive {
+  std::string_view written;
+  std::string_view canonical;
+};
+constexpr Hive kHives[] = {
+    {"hklm", "HKEY_LOCAL_MACHINE"},  {"hkey_local_machine", "HKEY_LOCAL_MACHINE"},
+    {"hkcu", "HKEY_CURRENT_USER"},   {"hkey_current_user", "HKEY_CURRENT_USER"},
+    {"hkcr", "HKEY_CLASSES_ROOT"},   {"hkey_classes_root", "HKEY_CLASSES_ROOT"},
+    {"hku", "HKEY_USERS"},           {"hkey_users", "HKEY_USERS"},
+    {"hkcc", "HKEY_CURRENT_CONFIG"}, {"hkey_current_config", "HKEY_CURRENT_CONFIG"},
+};
+
+class Scanner {
+ public:
+  Scanner(const ScanConfig& config, std::string_view text, FoundSink& sink,
+          std::vector<Candidate>& pending)
+      : config_(config),
+        s_(reinterpret_cast<const unsigned char*>(text.data())),
+        n_(text.size()),
+        sink_(sink),
+        pending_(pending) {
+    pending_.clear();
+  }
+
+  void run();
+
+ private:
+  unsigned char at(std::size_t i) const { return i < n_ ? s_[i] : 0; }
+  std::uint16_t cls(std::size_t i) const { return kCharClass[at(i)]; }
+  bool alnum_or_underscore(std::size_t i) const { return (cls(i) & kAlnum) || at(i) == '_'; }
+  std::size_t floor_for(std::size_t p, std::size_t done) const {
+    std::size_t reach = p > kMaxLeftReach ? p - kMaxLeftReach : 0;
+    return std::max(reach, done);
+  }
+
+  void on_anchor(std::size_t p);
+  void handle_dot(std::size_t p);
+  void handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed);
+  void handle_colon(std::size_t p);
+  bool try_url(std::size_t p);
+  void handle_ipv6(std::size_t p);
+  void handle_slash(std::size_t p);
+  void handle_backslash(std::size_t p);
+  void handle_dash(std::size_t p);
+  void handle_upper(std::size_t p);
+  void handle_long(std::size_t q);
+
+  DefangMatch match_defang(std::size_t i) const;
+  DefangMatch defang_ending_at(std::size_t end, std::size_t& start) const;
+  std::size_t dot_separator_at(std::size_t pos) const;
+  std::size_t extend_name_left(std::size_t from, std::size_t floor) const;
+  void parse_name(std::size_t start, std::size_t restart_before, NameRun& run) const;
+  bool name_value(const NameRun& run, std::string& out) const;
+  bool domain_value(const NameRun& run, DomainContext context, std::string& out) const;
+  bool followed_by_at(std::size_t end) const;
+
+  void scan_ipv4(std::size_t begin, std::size_t end);
+  bool try_ipv4(std::size_t i, std::size_t& consumed);
+  void attack_tag(const NameRun& run);
+  bool attack_id_at(std::size_t p, bool lower_ok, std::size_t& end, std::string& value) const;
+
+  std::uint32_t parse_windows_path(std::size_t begin, std::size_t body, std::string root,
+                                   Type type);
+  bool space_continues_path(std::size_t space, std::size_t component_begin) const;
+  void parse_unix_path(std::size_t begin, std::size_t body);
+
+  std::uint32_t emit(Type type, std::size_t start, std::size_t end, std::string&& value,
+                     CoverKind cover = kCoverNone, std::uint32_t parent = 0);
+  void flush(std::size_t limit);
+  void finalize(Candidate& c);
+
+  const ScanConfig& config_;
+  const unsigned char* s_;
+  std::size_t n_;
+  FoundSink& sink_;
+  std::vector<Candidate>& pending_;
+  std::uint32_t next_id_ = 0;
+  std::size_t cover_end_[kCoverKinds] = {};
+  std::unordered_set<std::uint32_t> suppressed_;
+
+  // Watermarks, one per handler family.
+  std::size_t dot_done_ = 0, at_done_ = 0, url_done_ = 0, v6_done_ = 0, win_done_ = 0,
+              unix_done_ = 0, long_done_ = 0;
+  NameRun run_;  // scratch for handlers (a NameRun is large)
+  NameRun host_run_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Defang groups: "[.]", "(dot)", "{.}", "[@]", "(at)", "[:]", "[://]", with optional inner spaces.
+
+DefangMatch Scanner::match_defang(std::size_t i) const {
+  unsigned char open = at(i);
+  unsigned char close;
+  switch (open) {
+    case '[': close = ']'; break;
+    case '(': close = ')'; break;
+    case '{': close = '}'; break;
+    default: return {};
+  }
+  std::size_t j = i + 1;
+  if (at(j) == ' ') ++j;
+  Defang kind;
+  unsigned char c = at(j);
+  if (c == '.') {
+    kind = Defang::kDot;
+    j += 1;
+  } else if (c == '@') {
+    kind = Defang::kAt;
+    j += 1;
+  } else if (c == ':') {
+    if (at(j + 1) == '/' && at(j + 2) == '/') {
+      kind = Defang::kColonSlashes;
+      j += 3;
+    } else {
+      kind = Defang::kColon;
+      j += 1;
+    }
+  } else if (lower(c) == 'd' && lower(at(j + 1)) == 'o' && lower(at(j + 2)) == 't') {
+    kind = Defang::kDot;
+    j += 3;
+  } else if (lower(c) == 'a' && lower(at(j + 1)) == 't') {
+    kind = Defang::kAt;
+    j += 2;
+  } else {
+    return {};
+  }
+  if (at(j) == ' ') ++j;
+  if (at(j) != close) return {};
+  return {kind, j + 1 - i};
+}
+
+DefangMatch Scanner::defang_ending_at(std::size_t end, std::size_t& start) const {
+  for (std::size_t len = 3; len <= 8 && len <= end; ++len) {
+    DefangMatch m = match_defang(end - len);
+    if (m.length == len) {
+      start = end - len;
+      return m;
+    }
+  }
+  return {};
+}
+
+// Length of a dot separator at `pos` ('.', "[.]", " [dot] "), or 0.
+std::size_t Scanner::dot_separator_at(std::size_t pos) const {
+  unsigned char c = at(pos);
+  if (c == '.') return 1;
+  std::size_t lead = 0;
+  if (c == ' ' && is_open(at(pos + 1))) lead = 1;
+  else if (!is_open(c)) return 0;
+  DefangMatch m = match_defang(pos + lead);
+  if (m.kind != Defang::kDot) return 0;
+  std::size_t len = lead + m.length;
+  if (at(pos + len) == ' ' && (cls(pos + len + 1) & (kLabel | kHigh))) ++len;
+  return len;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names (domains, IPv4, URL hosts).
+
+std::size_t Scanner::extend_name_left(std::size_t from, std::size_t floor) const {
+  std::size_t i = from;
+  while (i > floor) {
+    unsigned char c = s_[i - 1];
+    if (kCharClass[c] & (kLabel | kHigh)) {
+      --i;
+      continue;
+    }
+    if (c == '.') {
+      --i;
+      continue;
+    }
+    std::size_t group_end = i;
+    if (c == ' ' && i >= 2 && is_close(s_[i - 2])) group_end = i - 1;
+    if (is_close(at(group_end - 1))) {
+      std::size_t g;
+      if (defang_ending_at(group_end, g).kind == Defang::kDot && g >= floor) {
+        i = g;
+        if (i > floor && s_[i - 1] == ' ' && i >= 2 && (kCharClass[s_[i - 2]] & (kLabel | kHigh)))
+          --i;
+        continue;
+      }
+    }
+    break;
+  }
+  return i;
+}
+
+void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun& run) const {
+  run.count = 0;
+  run.overflow = false;
+  run.defanged = false;
+  run.empty_label = false;
+  std::size_t pos = start;
+  std::size_t label_begin = start;
+  bool ascii = true, digits = true, upper = false, low = false;
+  auto close_label = [&](std::size_t end) {
+    if (run.count < kMaxLabels) {
+      run.labels[run.count++] = Label{static_cast<std::uint32_t>(label_begin),
+                                      static_cast<std::uint32_t>(end), ascii,
+                                      digits && end > label_begin, upper, low};
+    } else {
+      run.overflow = true;
+    }
+    ascii = true, digits = true, upper = false, low = false;
+  };
+  while (pos < n_) {
+    unsigned char c = s_[pos];
+    std::uint16_t k = kCharClass[c];
+    if (k & kLabel) {
+      digits = digits && (k & kDigit);
+      upper = upper || (k & kUpper);
+      low = low || (k & kLower);
+      ++pos;
+      continue;
+    }
+    if (k & kHigh) {
+      char32_t cp = 0;
+      std::size_t len = idna::decode_utf8(s_ + pos, n_ - pos, cp);
+      if (len && idna::is_label_letter(cp)) {
+        ascii = false;
+        digits = false;
+        pos += len;
+        continue;
+      }
+      if (pos < restart_before) {  // junk left of the anchor: the name starts after it
+        pos += len ? len : 1;
+        run.count = 0;
+        run.overflow = false;
+        run.defanged = false;
+        label_begin = pos;
+        ascii = true, digits = true, upper = false, low = false;
+        continue;
+      }
+      break;
+    }
+    if (c == ' ' && pos == label_begin) break;  // " [.]" needs a label before it
+    std::size_t sep = dot_separator_at(pos);
+    if (sep == 0) break;
+    if (c != '.') run.defanged = true;
+    close_label(pos);
+    pos += sep;
+    label_begin = pos;
+  }
+  close_label(pos);
+  run.scan_end = pos;
+  // Leading and trailing empty labels are sentence dots; inner ones make the name invalid.
+  std::size_t first = 0;
+  while (first < run.count && run.labels[first].empty()) ++first;
+  std::size_t last = run.count;
+  while (last > first && run.labels[last - 1].empty()) --last;
+  if (first > 0 || last < run.count) {
+    std::copy(run.labels.begin() + static_cast<std::ptrdiff_t>(first),
+              run.labels.begin() + static_cast<std::ptrdiff_t>(last), run.labels.begin());
+  }
+  run.count = last - first;
+  // "-evil.com" after a space is an option dash or a list bullet, not part of the name.
+  if (run.count > 0 && (run.labels[0].begin == 0 ||
+                        (kCharClass[s_[run.labels[0].begin - 1]] & kPathStart))) {
+    Label& head = run.labels[0];
+    while (head.begin < head.end && s_[head.begin] == '-') ++head.begin;
+  }
+  for (std::size_t i = 0; i < run.count; ++i)
+    if (run.labels[i].empty()) run.empty_label = true;
+  run.begin = run.count ? run.labels[0].begin : start;
+  run.end = run.count ? run.labels[run.count - 1].end : start;
+}
+
+// Lower-case, A-label form of a syntactically valid host name (LDH labels, 1-63 bytes each).
+bool Scanner::name_value(const NameRun& run, std::string& out) const {
+  if (run.count == 0 || run.overflow || run.empty_label || run.count > 127) return false;
+  out.clear();
+  for (std::size_t i = 0; i < run.count; ++i) {
+    const Label& l = run.labels[i];
+    if (i) out.push_back('.');
+    std::size_t before = out.size();
+    if (l.ascii) {
+      if (l.end - l.begin > 63) return false;
+      for (std::size_t k = l.begin; k < l.end; ++k) out.push_back(lower(s_[k]));
+    } else {
+      std::string_view raw(reinterpret_cast<const char*>(s_ + l.begin), l.end - l.begin);
+      if (!idna::label_to_ascii(raw, out)) return false;
+    }
+    if (out[before] == '-' || out.back() == '-') return false;
+  }
+  return out.size() <= 253;
+}
+
+bool Scanner::followed_by_at(std::size_t end) const {
+  std::size_t p = end;
+  if (at(p) == '@') return true;
+  if (at(p) == ' ') ++p;
+  return is_open(at(p)) && match_defang(p).kind == Defang::kAt;
+}
+
+bool Scanner::domain_value(const NameRun& run, DomainContext context, std::string& out) const {
+  if (run.count < 2 || run.count > 127 || run.overflow || run.empty_label) return false;
+  const Label& tld = run.labels[run.count - 1];
+  std::size_t tld_len = tld.end - tld.begin;
+  // Cheap rejections first: most dotted words in alerts are file names, versions, namespaces.
+  char buf[64];
+  std::string idn_tld;
+  std::string_view tld_ascii;
+  if (tld.ascii) {
+    if (tld_len < 2 || tld_len > 63) return false;
+    bool punycode = tld_len > 4 && lower(s_[tld.begin]) == 'x' && lower(s_[tld.begin + 1]) == 'n' &&
+                    s_[tld.begin + 2] == '-' && s_[tld.begin + 3] == '-';
+    for (std::size_t k = 0; k < tld_len; ++k) {
+      unsigned char c = s_[tld.begin + k];
+      if (!(kCharClass[c] & kAlpha) && !(punycode && (kCharClass[c] & kLabel) && c != '_'))
+        return false;
+      buf[k] = lower(c);
+    }
+    tld_ascii = std::string_view(buf, tld_len);
+  } else {
+    std::string_view raw(reinterpret_cast<const char*>(s_ + tld.begin), tld_len);
+    if (!idna::label_to_ascii(raw, idn_tld)) return false;
+    tld_ascii = idn_tld;
+  }
+  if (!config_.suffixes->is_tld(tld_ascii)) return false;
+  if (context == DomainContext::kFreeText) {
+    // "Microsoft.Security", "System.IO": code identifiers, not host names.
+    if (tld.upper && tld.lower) return false;
+    const Label& first = run.labels[0];
+    if (first.end - first.begin == 6 &&
+        std::memcmp(s_ + first.begin, "System", 6) == 0)
+      return false;
+    if (run.count == 2 && !run.defanged) {
+      for (std::string_view ext : kAmbiguousTlds)
+        if (ext == tld_ascii) return false;
+    }
+    unsigned char before = at(run.begin - 1);
+    if (run.begin > 0 && before == '\\') return false;
+    if (run.begin > 0 && before == '/' &&
+        ((cls(run.begin - 2) & (kLabel | kHigh)) || at(run.begin - 2) == '.' ||
+         at(run.begin - 2) == '~'))
+      return false;  // "dir/evil.com": a file in a relative path
+    if (followed_by_at(run.end)) return false;
+  }
+  if (!name_value(run, out)) return false;
+  std::size_t suffix = config_.suffixes->suffix_labels(out, run.count);
+  return suffix > 0 && suffix < run.count;
+}
+
+void Scanner::handle_dot(std::size_t p) {
+  if (p < dot_done_) return;
+  std::size_t from = p;
+  if (is_open(s_[p]) && at(p - 1) == ' ' && p >= 2 && (kCharClass[s_[p - 2]] & (kLabel | kHigh)))
+    from = p - 1;
+  std::size_t start = extend_name_left(from, floor_for(p, dot_done_));
+  NameRun& run = run_;
+  parse_name(start, p, run);
+  dot_done_ = std::max(run.scan_end, p + 1);
+  if (run.count == 0) return;
+  scan_ipv4(run.begin, run.end);
+  std::string value;
+  if (domain_value(run, DomainContext::kFreeText, value))
+    emit(Type::kDomain, run.begin, run.end, std::move(value));
+  attack_tag(run);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IPv4 and CIDR.
+
+void Scanner::scan_ipv4(std::size_t begin, std::size_t end) {
+  std::size_t i = begin;
+  while (i < end) {
+    if (!(cls(i) & kDigit)) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < end && (cls(j) & kDigit)) ++j;
+    bool left_ok = true;
+    if (i > 0) {
+      unsigned char c = s_[i - 1];
+      if ((kCharClass[c] & kAlnum) || c == '_' || c == '.') left_ok = false;
+      std::size_t g;
+      if (is_close(c) && defang_ending_at(i, g).kind == Defang::kDot) left_ok = false;
+      if (c == ' ' && is_close(at(i - 2)) && defang_ending_at(i - 1, g).kind == Defang::kDot)
+        left_ok = false;
+    }
+    std::size_t consumed = 0;
+    if (left_ok && try_ipv4(i, consumed)) {
+      i = consumed;
+      continue;
+    }
+    i = j;
+  }
+}
+
+bool Scanner::try_ipv4(std::size_t i, std::size_t& consumed) {
+  std::size_t pos = i;
+  Ipv4Bytes octets{};
+  bool ambiguous = false;
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (k > 0) {
+      std::size_t sep = dot_separator_at(pos);
+      if (sep == 0) return false;
+      pos += sep;
+    }
+    std::size_t digits_begin = pos;
+    unsigned value = 0;
+    while ((cls(pos) & kDigit) && pos - digits_begin < 4) value = value * 10 + (s_[pos++] - '0');
+    std::size_t digits = pos - digits_begin;
+    if (digits == 0 || digits > 3 || value > 255) return false;
+    if (digits > 1 && s_[digits_begin] == '0' && value > 7) ambiguous = true;
+    octets[k] = static_cast<std::uint8_t>(value);
+  }
+  if (alnum_or_underscore(pos)) return false;
+  std::size_t sep = dot_separator_at(pos);
+  if (sep && (cls(pos + sep) & (kLabel | kHigh))) return false;  // 1.2.3.4.5, 1.2.3.4.nip.io
+  consumed = pos;
+  if (ambiguous) {
+    ++sink_.report().ambiguous_ip_rejected;
+    return true;
+  }
+  std::string value = format_ipv4(octets);
+  if (at(pos) == '/' && (cls(pos + 1) & kDigit)) {
+    std::size_t q = pos + 1;
+    unsigned prefix = 0;
+    while ((cls(q) & kDigit) && q - pos <= 3) prefix = prefix * 10 + (s_[q++] - '0');
+    if (q - pos - 1 <= 2 && prefix <= 32 && !alnum_or_underscore(q) &&
+        !(at(q) == '.' && (cls(q + 1) & kDigit))) {
+      value += '/';
+      value += std::to_string(prefix);
+      emit(Type::kCidr, i, q, std::move(value));
+      consumed = q;
+      return true;
+    }
+  }
+  emit(Type::kIpv4, i, pos, std::move(value));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-mail addresses.
+
+void Scanner::handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed) {
+  if (at_begin < at_done_) return;
+  at_done_ = at_end;
+  std::size_t local_end = at_begin;
+  if (bracketed && at(local_end - 1) == ' ') --local_end;
+  std::size_t floor = floor_for(at_begin, 0);
+  std::size_t i = local_end;
+  while (i > floor) {
+    unsigned char c = s_[i - 1];
+    if (kCharClass[c] & kLocal) {
+      --i;
+      continue;
+    }
+    std::size_t g;
+    if (is_close(c) && defang_ending_at(i, g).kind == Defang::kDot && g >= floor) {
+      i = g;
+      continue;
+    }
+    break;
+  }
+  if (i == floor && floor > 0 && (kCharClass[s_[i - 1]] & kLocal)) return;  // absurdly long
+  std::string local;
+  std::size_t k = i;
+  while (k < local_end) {
+    unsigned char c = s_[k];
+    if (is_open(c)) {
+      local.push_back('.');
+      k += match_defang(k).length;
+      continue;
+    }
+    local.push_back(lower(c));
+    ++k;
+  }
+  // A local part never starts with a dot: "...john@" starts at "john".
+  std::size_t lead = 0;
+  while (lead < local.size() && local[lead] == '.') ++lead;
+  std::size_t local_begin = i;
+  for (std::size_t dropped = 0; dropped < lead;) {
+    std::size_t len = is_open(s_[local_begin]) ? match_defang(local_begin).length : 1;
+    local_begin += len;
+    ++dropped;
+  }
+  local.erase(0, lead);
+  if (local.empty() || local.size() > 64 || local.back() == '.' ||
+      local.find("..") != std::string::npos)
+    return;
+  std::size_t domain_begin = at_end;
+  if (bracketed && at(domain_begin) == ' ') ++domain_begin;
+  NameRun& run = host_run_;
+  parse_name(domain_begin, domain_begin, run);
+  at_done_ = std::max(at_done_, run.scan_end);
+  if (run.count == 0 || run.begin != domain_begin) return;
+  std::string domain;
+  if (!domain_value(run, DomainContext::kEmail, domain)) return;
+  std::string email = local;
+  email.push_back('@');
+  email += domain;
+  std::uint32_t id = emit(Type::kEmail, local_begin, run.end, std::move(email), kCoverEmail);
+  emit(Type::kDomain, run.begin, run.end, std::move(domain), kCoverNone, id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs and IPv6.
+
+void Scanner::handle_colon(std::size_t p) {
+  if (try_url(p)) return;
+  handle_ipv6(p);
+}
+
+bool Scanner::try_url(std::size_t p) {
+  if (p < url_done_) return false;
+  std::size_t scheme_end, authority;
+  DefangMatch m = p > 0 && is_open(s_[p - 1]) ? match_defang(p - 1) : DefangMatch{};
+  if (m.kind == Defang::kColon && at(p - 1 + m.length) == '/' && at(p + m.length) == '/') {
+    scheme_end = p - 1, authority = p - 1 + m.length + 2;  // http[:]//
+  } else if (m.kind == Defang::kColonSlashes) {
+    scheme_end = p - 1, authority = p - 1 + m.length;  // http[://]
+  } else if (at(p + 1) == '/' && at(p + 2) == '/') {
+    scheme_end = p, authority = p + 3;
+  } else if (at(p + 1) == '\\' && at(p + 2) == '/' && at(p + 3) == '\\' && at(p + 4) == '/') {
+    scheme_end = p, authority = p + 5;  // JSON-escaped "\/\/"
+  } else {
+    return false;
+  }
+  std::size_t scheme_floor = std::max(url_done_, scheme_end > 8 ? scheme_end - 8 : 0);
+  std::size_t b = scheme_end;
+  while (b > scheme_floor && (kCharClass[s_[b - 1]] & kAlpha)) --b;
+  if (b == scheme_end || (b > 0 && alnum_or_underscore(b - 1))) return false;
+  char scheme_buf[8];
+  std::size_t scheme_len = scheme_end - b;
+  for (std::size_t k = 0; k < scheme_len; ++k) scheme_buf[k] = lower(s_[b + k]);
+  std::string_view written(scheme_buf, scheme_len);
+  std::string_view scheme;
+  for (const auto& alias : kSchemes)
+    if (alias.written == written) scheme = alias.canonical;
+  if (scheme.empty()) return false;
+
+  // userinfo@ (kept in the URL; "http://bank.com@evil.com/" goes to evil.com)
+  // Browsers take the host after the last '@' of the authority.
+  std::size_t host = authority;
+  for (std::size_t k = authority; k < n_ && k < authority + 256; ++k) {
+    unsigned char c = s_[k];
+    if (c == '@') host = k + 1;
+    if (c == '/' || c == '?' || c == '#' || !(kCharClass[c] & kUrl)) break;
+  }
+  std::string host_value;
+  Type host_type = Type::kDomain;
+  bool host_is_observable = false;
+  std::size_t host_end;
+  if (at(host) == '[') {
+    std::size_t close = host + 1;
+    while (close < n_ && close < host + 48 && ((cls(close) & kHex) || s_[close] == ':' || s_[close] == '.'))
+      ++close;
+    if (at(close) != ']') return false;
+    std::string_view inside(reinterpret_cast<const char*>(s_ + host + 1), close - host - 1);
+    auto v6 = parse_ipv6(inside);
+    if (!v6) return false;
+    host_value = format_ipv6(*v6);
+    host_type = Type::kIpv6;
+    host_is_observable = true;
+    host_end = close + 1;
+  } else {
+    NameRun& run = host_run_;
+    parse_name(host, host, run);
+    if (run.count == 0 || run.begin != host) return false;
+    host_end = run.end;
+    bool numeric = run.count == 4;
+    for (std::size_t i = 0; i < run.count && numeric; ++i) numeric = run.labels[i].digits;
+    std::string text_form;
+    if (numeric) {
+      for (std::size_t i = 0; i < 4; ++i) {
+        if (i) text_form.push_back('.');
+        text_form.append(reinterpret_cast<const char*>(s_ + run.labels[i].begin),
+                         run.labels[i].end - run.labels[i].begin);
+      }
+      if (auto v4 = parse_ipv4(text_form)) {
+        host_value = format_ipv4(*v4);
+        host_type = Type::kIpv4;
+        host_is_observable = true;
+      } else {
+        host_value = text_form;  // octal or out-of-range: kept literally, not reported
+      }
+    } else if (domain_value(run, DomainContext::kUrlHost, host_value)) {
+      host_is_observable = true;
+    } else if (!name_value(run, host_value)) {
+      return false;
+    }
+  }
+  std::string url(scheme);
+  url += "://";
+  url.append(reinterpret_cast<const char*>(s_ + authority), host - authority);  // userinfo@
+  url += host_type == Type::kIpv6 ? "[" + host_value + "]" : host_value;
+  std::size_t q = host_end;
+  std::size_t colon = 0;
+  if (at(q) == ':') {
+    colon = 1;
+  } else if (is_open(at(q)) && match_defang(q).kind == Defang::kColon) {
+    colon = match_defang(q).length;
+  }
+  if (colon && (cls(q + colon) & kDigit)) {
+    std::size_t d = q + colon;
+    unsigned port = 0;
+    while ((cls(d) & kDigit) && d - (q + colon) < 6) port = port * 10 + (s_[d++] - '0');
+    if (d - (q + colon) <= 5 && port >= 1 && port <= 65535 && !alnum_or_underscore(d)) {
+      url += ':';
+      url += std::to_string(port);
+      q = d;
+    }
+  }
+  std::size_t end = q;
+  unsigned char c = at(q);
+  if (c == '/' || c == '?' || c == '#' || (c == '\\' && at(q + 1) == '/')) {
+    std::size_t k = q;
+    std::size_t opens = 0, closes = 0;
+    while (k < n_) {
+      unsigned char d = s_[k];
+      std::uint16_t kd = kCharClass[d];
+      if (kd & kUrl) {
+        opens += (d == '(' || d == '[');
+        closes += (d == ')' || d == ']');
+        ++k;
+        continue;
+      }
+      if (d == '\\' && at(k + 1) == '/') {
+        k += 2;
+        continue;
+      }
+      if (kd & kHigh) {
+        char32_t cp = 0;
+        std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
+        if (len && idna::is_label_letter(cp)) {
+          k += len;
+          continue;
+        }
+      }
+      break;
+    }
+    end = k;
+    url_done_ = std::max(url_done_, k);
+    while (end > q) {
+      unsigned char t = s_[end - 1];
+      if (t == '.' || t == ',' || t == ';' || t == ':' || t == '!' || t == '?' || t == '*') {
+        --end;
+        continue;
+      }
+      if ((t == ')' || t == ']') && closes > opens) {
+        --closes;
+        --end;
+        continue;
+      }
+      break;
+    }
+    for (std::size_t i = q; i < end;) {
+      unsigned char d = s_[i];
+      if (is_open(d)) {
+        DefangMatch m = match_defang(i);
+        if (m.kind == Defang::kDot && i + m.length <= end) {
+          url.push_back('.');
+          i += m.length;
+          continue;
+        }
+      }
+      if (d == '\\' && at(i + 1) == '/') {
+        url.push_back('/');
+        i += 2;
+        continue;
+      }
+      url.push_back(static_cast<char>(d));
+      ++i;
+    }
+  }
+  url_done_ = std::max(url_done_, std::max(end, host_end));
+  std::uint32_t id = 0;
+  if (end - b > config_.max_url_bytes) {
+    ++sink_.report().oversize_rejected;
+  } else {
+    id = emit(Type::kUrl, b, end, std::move(url), kCoverUrl);
+  }
+  if (host_is_observable) emit(host_type, host, host_end, std::move(host_value), kCoverNone, id);
+  return true;
+}
+
+void Scanner::handle_ipv6(std::size_t p) {
+  if (p < v6_done_) return;
+  bool next_ok = (cls(p + 1) & kHex) || at(p + 1) == ':';
+  bool prev_ok = p > 0 && ((cls(p - 1) & kHex) || s_[p - 1] == ':');
+  if (!next_ok || !(prev_ok || at(p + 1) == ':')) return;
+  std::size_t floor = floor_for(p, v6_done_);
+  floor = std::max(floor, p > 40 ? p - 40 : 0);
+  std::size_t b = p;
+  while (b > floor && ((kCharClass[s_[b - 1]] & kHex) || s_[b - 1] == ':')) --b;
+  std::size_t e = p;
+  while (e < n_ && ((kCharClass[s_[e]] & kHex) || s_[e] == ':' || s_[e] == '.')) ++e;
+  v6_done_ = e;
+  if (e - b > 45) return;
+  if (b > 0) {
+    unsigned char c = s_[b - 1];
+    if ((kCharClass[c] & kAlnum) || c == '_' || c == ':' || c == '.' || c == ']' || c == ')')
+      return;
+  }
+  while (e > b && s_[e - 1] == '.') --e;
+  if (e - b >= 2 && s_[e - 1] == ':' && s_[e - 2] != ':') --e;
+  if (alnum_or_underscore(e)) return;
+  std::string_view text(reinterpret_cast<const char*>(s_ + b), e - b);
+  bool prefix_follows = at(e) == '/' && (cls(e + 1) & kDigit);
+  if ((text == "::" && !prefix_follows) || std::count(text.begin(), text.end(), ':') < 2) return;
+  auto v6 = parse_ipv6(text);
+  if (!v6) return;
+  std::string value = format_ipv6(*v6);
+  std::size_t end = e;
+  if (at(e) == '%') {  // zone id: part of the text, not of the address
+    std::size_t z = e + 1;
+    while (z < n_ && z < e + 32 && (kCharClass[s_[z]] & kLabel)) ++z;
+    if (z > e + 1) end = z;
+  }
+  if (at(end) == '/' && (cls(end + 1) & kDigit)) {
+    std::size_t q = end + 1;
+    unsigned prefix = 0;
+    while ((cls(q) & kDigit) && q - end <= 4) prefix = prefix * 10 + (s_[q++] - '0');
+    if (q - end - 1 <= 3 && prefix <= 128 && !alnum_or_underscore(q)) {
+      value += '/';
+      value += std::to_string(prefix);
+      emit(Type::kCidr, b, q, std::move(value), kCoverIpv6);
+      v6_done_ = std::max(v6_done_, q);
+      return;
+    }
+  }
+  emit(Type::kIpv6, b, end, std::move(value), kCoverIpv6);
+}
+
+// ---------------------------------------------------------------------------------------------
+// File paths and registry keys.
+
+// A space inside a Windows path ("Program Files") is kept when the words after it lead to another
+// separator soon, and the component before it has no file extension ("cmd.exe /c" ends a path).
+bool Scanner::space_continues_path(std::size_t space, std::size_t component_begin) const {
+  std::size_t dot = space;
+  while (dot > component_begin && s_[dot - 1] != '.') --dot;
+  if (dot > component_begin && space - dot >= 1 && space - dot <= 4) {
+    bool ext = true;
+    for (std::size_t k = dot; k < space; ++k) ext = ext && (kCharClass[s_[k]] & kAlnum);
+    if (ext) return false;
+  }
+  std::size_t q = space + 1;
+  for (int words = 0; words < 4; ++words) {
+    unsigned char first = at(q);
+    if (!((kCharClass[first] & kAlnum) || first == '(')) return false;
+    if ((kCharClass[first] & kAlpha) && at(q + 1) == ':') return false;  // a new drive path
+    while (q < n_ && q < space + 64 && (kCharClass[s_[q]] & kWinPath)) ++q;
+    unsigned char stop = at(q);
+    if (stop == '\\' || stop == '/') return true;
+    if (stop != ' ' || q >= space + 64) return false;
+    ++q;
+  }
+  return false;
+}
+
+// Returns the id of the emitted path, or 0 when there is no component after the root.
+std::uint32_t Scanner::parse_windows_path(std::size_t begin, std::size_t body, std::string root,
+                                          Type type) {
+  std::size_t k = body;
+  std::size_t component_begin = body;
+  while (k < n_) {
+    unsigned char c = s_[k];
+    std::uint16_t kc = kCharClass[c];
+    if (kc & kWinPath) {
+      ++k;
+      continue;
+    }
+    if (c == '\\' || c == '/') {
+      while (k < n_ && (s_[k] == '\\' || s_[k] == '/')) ++k;
+      component_begin = k;
+      continue;
+    }
+    if (c == ' ' && k > component_begin && space_continues_path(k, component_begin)) {
+      ++k;
+      continue;
+    }
+    if (kc & kHigh) {
+      char32_t cp = 0;
+      std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
+      if (len && idna::is_label_letter(cp)) {
+        k += len;
+        continue;
+      }
+    }
+    break;
+  }
+  win_done_ = std::max(win_done_, k);
+  std::size_t end = k;
+  std::size_t opens = 0, closes = 0;
+  for (std::size_t i = body; i < end; ++i) {
+    opens += (s_[i] == '(' || s_[i] == '[');
+    closes += (s_[i] == ')' || s_[i] == ']');
+  }
+  while (end > body) {
+    unsigned char t = s_[end - 1];
+    if (t == '.' || t == '\\' || t == '/' || t == '!' || t == ' ') {
+      --end;
+      continue;
+    }
+    if ((t == ')' || t == ']') && closes > opens) {
+      --closes;
+      --end;
+      continue;
+    }
+    break;
+  }
+  std::string value = std::move(root);
+  std::size_t components = 0;
+  bool in_separator = true;
+  for (std::size_t i = body; i < end; ++i) {
+    unsigned char c = s_[i];
+    if (c == '\\' || c == '/') {
+      if (!in_separator) value.push_back('\\');
+      in_separator = true;
+      continue;
+    }
+    if (in_separator) ++components;
+    in_separator = false;
+    value.push_back(static_cast<char>(c));
+  }
+  if (components == 0) return 0;
+  return emit(type, begin, end, std::move(value), kCoverFile);
+}
+
+void Scanner::handle_backslash(std::size_t p) {
+  if (p < win_done_) return;
+  // Registry: HKLM\..., HKLM:\..., HKEY_LOCAL_MACHINE\..., \REGISTRY\MACHINE\...
+  std::size_t word_end = at(p - 1) == ':' ? p - 1 : p;
+  std::size_t word_begin = word_end;
+  while (word_begin > 0 && word_end - word_begin < 20 &&
+         ((kCharClass[s_[word_begin - 1]] & kAlpha) || s_[word_begin - 1] == '_'))
+    --word_begin;
+  if (word_end - word_begin >= 3 && !alnum_or_underscore(word_begin - 1)) {
+    char buf[20];
+    std::size_t len = word_end - word_begin;
+    for (std::size_t k = 0; k < len; ++k) buf[k] = lower(s_[word_begin + k]);
+    std::string_view word(buf, len);
+    for (const auto& hive : kHives) {
+      if (hive.written == word) {
+        std::size_t body = p;
+        while (at(body) == '\\') ++body;
+        parse_windows_path(word_begin, body, std::string(hive.canonical) + "\\", Type::kRegistry);
+        return;
+      }
+    }
+  }
+  bool boundary = p == 0 || (kCharClass[s_[p - 1]] & kPathStart);
+  if (boundary) {
+    auto starts = [&](std::size_t at_pos, std::string_view word) {
+      for (std::size_t k = 0; k < word.size(); ++k)
+        if (lower(at(at_pos + k)) != word[k]) return false;
+      return true;
+    };
+    if (starts(p + 1, "registry\\machine\\")) {
+      parse_windows_path(p, p + 18, "HKEY_LOCAL_MACHINE\\", Type::kRegistry);
+      return;
+    }
+    if (starts(p + 1, "registry\\user\\")) {
+      parse_windows_path(p, p + 15, "HKEY_USERS\\", Type::kRegistry);
+      return;
+    }
+  }
+  // Drive: C:\...
+  if (at(p - 1) == ':' && p >= 2 && (kCharClass[s_[p - 2]] & kAlpha) && !alnum_or_underscore(p - 3)) {
+    std::string root = {static_cast<char>(s_[p - 2] & ~0x20), ':', '\\'};
+    std::size_t body = p;
+    while (at(body) == '\\') ++body;
+    parse_windows_path(p - 2, body, std::move(root), Type::kFile);
+    return;
+  }
+  // Environment variable: %APPDATA%\...
+  if (at(p - 1) == '%') {
+    std::size_t q = p - 1;
+    while (q > 0 && p - q < 40 &&
+           ((kCharClass[s_[q - 1]] & kAlnum) || s_[q - 1] == '_' || s_[q - 1] == '(' ||
+            s_[q - 1] == ')'))
+      --q;
+    if (q > 0 && s_[q - 1] == '%' && q < p - 1 && !alnum_or_underscore(q - 2)) {
+      std::string root(reinterpret_cast<const char*>(s_ + q - 1), p - q + 1);
+      root.push_back('\\');
+      std::size_t body = p;
+      while (at(body) == '\\') ++body;
+      parse_windows_path(q - 1, body, std::move(root), Type::kFile);
+      return;
+    }
+  }
+  // UNC: \\server\share\... (also JSON-escaped as four backslashes)
+  if (at(p + 1) == '\\' && (p == 0 || ((kCharClass[s_[p - 1]] & kPathStart) && s_[p - 1] != ':'))) {
+    std::size_t prefix = at(p + 2) == '\\' && at(p + 3) == '\\' ? 4 : 2;
+    std::size_t server = p + prefix;
+    std::size_t server_end = server;
+    while (server_end < n_ && server_end < server + 253 &&
+           ((kCharClass[s_[server_end]] & kLabel) || s_[server_end] == '.'))
+      ++server_end;
+    std::size_t separator = 0;
+    while (at(server_end + separator) == '\\') ++separator;
+    if (server_end == server || separator == 0) {
+      win_done_ = std::max(win_done_, server_end);
+      return;
+    }
+    std::string name(reinterpret_cast<const char*>(s_ + server), server_end - server);
+    if (prefix == 2 && separator >= 2) {
+      // "\\Device\\HarddiskVolume2\\..." is a JSON-escaped rooted NT path, not a UNC share.
+      std::string lowered_name;
+      for (char ch : name) lowered_name.push_back(lower(static_cast<unsigned char>(ch)));
+      if (lowered_name == "device" || lowered_name == "systemroot")
+        parse_windows_path(p, server_end + separator, "\\" + name + "\\", Type::kFile);
+      win_done_ = std::max(win_done_, server_end);
+      return;
+    }
+    std::string root = "\\\\" + name + "\\";
+    std::size_t body = server_end;
+    while (at(body) == '\\') ++body;
+    std::uint32_t parent = parse_windows_path(p, body, std::move(root), Type::kFile);
+    if (parent == 0) return;
+    std::string lowered;
+    for (char ch : name) lowered.push_back(lower(static_cast<unsigned char>(ch)));
+    if (auto v4 = parse_ipv4(lowered)) {
+      emit(Type::kIpv4, server, server_end, format_ipv4(*v4), kCoverNone, parent);
+      return;
+    }
+    NameRun& run = host_run_;
+    parse_name(server, server, run);
+    std::string domain;
+    if (run.end == server_end && domain_value(run, DomainContext::kUrlHost, domain)) {
+      emit(Type::kDomain, server, server_end, std::move(domain), kCoverNone, parent);
+    } else if (lowered.find('.') == std::string::npos && lowered.size() <= 63) {
+      emit(Type::kHost, server, server_end, std::move(lowered), kCoverNone, parent);
+    }
+    return;
+  }
+  // NT object paths: \Device\HarddiskVolume3\..., \SystemRoot\..., \??\C:\...
+  if (boundary) {
+    for (std::string_view root : {std::string_view("Device\\"), std::string_view("SystemRoot\\")}) {
+      bool match = true;
+      for (std::size_t k = 0; k < root.size() && match; ++k)
+        match = lower(at(p + 1 + k)) == lower(static_cast<unsigned char>(root[k]));
+      if (match) {
+        parse_windows_path(p, p + 1 + root.size(), "\\" + std::string(root), Type::kFile);
+        return;
+      }
+    }
+  }
+}
+
+void Scanner::parse_unix_path(std::size_t begin, std::size_t body) {
+  std::size_t k = body;
+  while (k < n_) {
+    unsigned char c = s_[k];
+    std::uint16_t kc = kCharClass[c];
+    if ((kc & kUnixPath) || c == '/') {
+      ++k;
+      continue;
+    }
+    if (kc & kHigh) {
+      char32_t cp = 0;
+      std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
+      if (len && idna::is_label_letter(cp)) {
+        k += len;
+        continue;
+      }
+    }
+    break;
+  }
+  unix_done_ = std::max(unix_done_, k);
+  std::size_t end = k;
+  while (end > body && (s_[end - 1] == '.' || s_[end - 1] == '/')) --end;
+  std::string value(reinterpret_cast<const char*>(s_ + begin), body - begin);
+  value.push_back('/');
+  std::size_t components = 0;
+  bool all_numeric = true;
+  bool in_separator = true;
+  for (std::size_t i = body; i < end; ++i) {
+    unsigned char c = s_[i];
+    if (c == '/') {
+      if (!in_separator) value.push_back('/');
+      in_separator = true;
+      continue;
+    }
+    if (in_separator) ++components;
+    in_separator = false;
+    if (!(kCharClass[c] & kDigit)) all_numeric = false;
+    value.push_back(static_cast<char>(c));
+  }
+  if (components < 2 || all_numeric) return;
+  emit(Type::kFile, begin, end, std::move(value), kCoverFile);
+}
+
+void Scanner::handle_slash(std::size_t p) {
+  // Drive path with forward slashes: C:/Users/...
+  if (at(p - 1) == ':' && p >= 2 && (kCharClass[s_[p - 2]] & kAlpha) && !alnum_or_underscore(p - 3) &&
+      at(p + 1) != '/') {
+    if (p < win_done_) return;
+    std::string root = {static_cast<char>(s_[p - 2] & ~0x20), ':', '\\'};
+    parse_windows_path(p - 2, p + 1, std::move(root), Type::kFile);
+    return;
+  }
+  if (p < unix_done_) return;
+  std::size_t begin = p;
+  if (at(p - 1) == '~' && (p == 1 || (kCharClass[at(p - 2)] & kPathStart))) {
+    begin = p - 1;
+  } else if (p > 0 && !(kCharClass[s_[p - 1]] & kPathStart)) {
+    return;
+  }
+  if (!(cls(p + 1) & kUnixPath)) return;
+  parse_unix_path(begin, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers: CVE, ATT&CK, AS numbers.
+
+void Scanner::handle_dash(std::size_t p) {
+  if (p < 3 || lower(s_[p - 1]) != 'e' || lower(s_[p - 2]) != 'v' || lower(s_[p - 3]) != 'c') return;
+  if (alnum_or_underscore(p - 4)) return;
+  std::size_t q = p + 1;
+  unsigned year = 0;
+  for (int k = 0; k < 4; ++k, ++q) {
+    if (!(cls(q) & kDigit)) return;
+    year = year * 10 + (s_[q] - '0');
+  }
+  if (year < 1999 || year > 2099 || at(q) != '-') return;
+  std::size_t seq = ++q;
+  while ((cls(q) & kDigit) && q - seq < 8) ++q;
+  if (q - seq < 4 || q - seq > 7 || alnum_or_underscore(q)) return;
+  std::string value = "CVE-";
+  value.append(reinterpret_cast<const char*>(s_ + p + 1), 4);
+  value.push_back('-');
+  value.append(reinterpret_cast<const char*>(s_ + seq), q - seq);
+  emit(Type::kCve, p - 3, q, std::move(value));
+}
+
+// T1059, T1059.001, TA0002, G0016, S0154 at `p`. Ranges follow the ATT&CK id spaces.
+bool Scanner::attack_id_at(std::size_t p, bool lower_ok, std::size_t& end,
+                           std::string& value) const {
+  unsigned char c = at(p);
+  char letter = lower_ok ? static_cast<char>(lower(c) - 32) : static_cast<char>(c);
+  std::size_t q = p + 1;
+  bool tactic = false;
+  if (letter == 'T' && (at(q) == 'A' || (lower_ok && at(q) == 'a'))) {
+    tactic = true;
+    ++q;
+  } else if (letter != 'T' && letter != 'G' && letter != 'S') {
+    return false;
+  }
+  unsigned number = 0;
+  for (int k = 0; k < 4; ++k, ++q) {
+    if (!(cls(q) & kDigit)) return false;
+    number = number * 10 + (s_[q] - '0');
+  }
+  if (tactic ? (number < 1 || number > 99) : (number < (letter == 'T' ? 800u : 1u) || number > 1999))
+    return false;
+  value.assign(1, letter);
+  if (tactic) value.push_back('A');
+  value.append(reinterpret_cast<const char*>(s_ + q - 4), 4);
+  if (letter == 'T' && !tactic && at(q) == '.' && (cls(q + 1) & kDigit)) {
+    if (!(cls(q + 2) & kDigit) || !(cls(q + 3) & kDigit) || alnum_or_underscore(q + 4)) return false;
+    value.append(reinterpret_cast<const char*>(s_ + q), 4);
+    q += 4;
+  } else if (alnum_or_underscore(q)) {
+    return false;
+  }
+  end = q;
+  return true;
+}
+
+void Scanner::attack_tag(const NameRun& run) {
+  // Sigma rule tags: "attack.t1059.001", "attack.g0016".
+  if (run.count < 2) return;
+  const Label& first = run.labels[0];
+  if (first.end - first.begin != 6) return;
+  static constexpr std::string_view kAttack = "attack";
+  for (std::size_t k = 0; k < 6; ++k)
+    if (lower(s_[first.begin + k]) != kAttack[k]) return;
+  std::size_t end;
+  std::string value;
+  if (attack_id_at(run.labels[1].begin, true, end, value))
+    emit(Type::kAttackId, run.labels[1].begin, end, std::move(value));
+}
+
+void Scanner::handle_upper(std::size_t p) {
+  unsigned char c = s_[p];
+  if (c == 'S' && at(p - 1) == 'A' && !alnum_or_underscore(p - 2) && (cls(p + 1) & kDigit)) {
+    std::size_t q = p + 1;
+    std::uint64_t number = 0;
+    while ((cls(q) & kDigit) && q - p <= 11) number = number * 10 + (s_[q++] - '0');
+    if (s_[p + 1] != '0' && q - p - 1 <= 10 && number >= 1 && number <= 4294967295ull &&
+        !alnum_or_underscore(q))
+      emit(Type::kAsn, p - 1, q, "AS" + std::to_string(number));
+    return;
+  }
+  if (c == 'N' && lower(at(p - 1)) == 's' && lower(at(p - 2)) == 'a' && !alnum_or_underscore(p - 3)) {
+    std::size_t q = p + 1;
+    for (int k = 0; k < 2 && (at(q) == ' ' || at(q) == ':' || at(q) == '#' || at(q) == '='); ++k) ++q;
+    std::size_t digits = q;
+    std::uint64_t number = 0;
+    while ((cls(q) & kDigit) && q - digits <= 10) number = number * 10 + (s_[q++] - '0');
+    if (q > digits && s_[digits] != '0' && q - digits <= 10 && number <= 4294967295ull &&
+        !alnum_or_underscore(q))
+      emit(Type::kAsn, p - 2, q, "AS" + std::to_string(number));
+    return;
+  }
+  if (alnum_or_underscore(p - 1)) return;
+  std::size_t end;
+  std::string value;
+  if (attack_id_at(p, false, end, value)) emit(Type::kAttackId, p, end, std::move(value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long alphanumeric runs: hashes and cryptocurrency addresses.
+
+void Scanner::handle_long(std::size_t q) {
+  if (q < long_done_) return;
+  constexpr std::size_t kMaxToken = 130;
+  std::size_t floor = std::max(long_done_, q > kMaxToken ? q - kMaxToken : 0);
+  std::size_t b = q;
+  while (b > floor && (kCharClass[s_[b - 1]] & kAlnum)) --b;
+  std::size_t e = q;
+  while (e < n_ && (kCharClass[s_[e]] & kAlnum) && e - b <= kMaxToken) ++e;
+  if ((b == floor && b > 0 && (kCharClass[s_[b - 1]] & kAlnum)) || e - b > kMaxToken) {
+    while (e < n_ && (kCharClass[s_[e]] & kAlnum)) ++e;  // longer than any indicator
+    long_done_ = e;
+    return;
+  }
+  long_done_ = e;
+  std::size_t len = e - b;
+  std::string_view token(reinterpret_cast<const char*>(s_ + b), len);
+  if (len == 32 || len == 40 || len == 64 || len == 128) {
+    bool hex = true, digit = false, letter = false;
+    for (unsigned char c : token) {
+      std::uint16_t k = kCharClass[c];
+      hex = hex && (k & kHex);
+      digit = digit || (k & kDigit);
+      letter = letter || (k & kAlpha);
+    }
+    // All-digit or all-letter runs are counters, padding or words, not digests.
+    if (hex && digit && letter) {
+      std::string value;
+      value.reserve(len);
+      for (unsigned char c : token) value.push_back(lower(c));
+      Type type = len == 32 ? Type::kMd5 : len == 40 ? Type::kSha1 : len == 64 ? Type::kSha256 : Type::kSha512;
+      emit(type, b, e, std::move(value));
+      return;
+    }
+  }
+  if (crypto_address::is_bitcoin(token)) {
+    std::string value(token);
+    if (lower(value[0]) == 'b')
+      for (char& ch : value) ch = lower(static_cast<unsigned char>(ch));
+    emit(Type::kBitcoin, b, e, std::move(value));
+    return;
+  }
+  if (crypto_address::is_monero(token)) emit(Type::kMonero, b, e, std::string(token));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void Scanner::on_anchor(std::size_t p) {
+  switch (s_[p]) {
+    case '.': handle_dot(p); break;
+    case '@': handle_at(p, p + 1, false); break;
+    case ':': handle_colon(p); break;
+    case '/': handle_slash(p); break;
+    case '\\': handle_backslash(p); break;
+    case '[':
+    case '(':
+    case '{': {
+      DefangMatch m = match_defang(p);
+      if (m.kind == Defang::kDot) handle_dot(p);
+      else if (m.kind == Defang::kAt) handle_at(p, p + m.length, true);
+      break;
+    }
+    case '-': handle_dash(p); break;
+    default: handle_upper(p); break;
+  }
+}
+
+std::uint32_t Scanner::emit(Type type, std::size_t start, std::size_t end, std::string&& value,
+                            CoverKind cover, std::uint32_t parent) {
+  std::uint32_t id = ++next_id_;
+  pending_.push_back(Candidate{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end),
+                               type, cover, id, parent, std::move(value)});
+  return id;
+}
+
+void Scanner::finalize(Candidate& c) {
+  if (c.parent != 0) {
+    if (suppressed_.count(c.parent)) return;
+  } else {
+    for (int k = 1; k < kCoverKinds; ++k) {
+      if (cover_end_[k] >= c.end && (kCovered[k] & bit(c.type))) {
+        if (c.cover != kCoverNone) suppressed_.insert(c.id);
+        return;
+      }
+    }
+  }
+  if (c.cover != kCoverNone) cover_end_[c.cover] = std::max<std::size_t>(cover_end_[c.cover], c.end);
+  sink_.add(c.type, c.start, c.end, std::move(c.value));
+}
+
+void Scanner::flush(std::size_t limit) {
+  if (pending_.empty()) return;
+  std::sort(pending_.begin(), pending_.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.start != b.start) return a.start < b.start;
+    if (a.end != b.end) return a.end > b.end;
+    return a.id < b.id;
+  });
+  std::size_t k = 0;
+  while (k < pending_.size() && pending_[k].start < limit) finalize(pending_[k++]);
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(k));
+}
+
+void Scanner::run() {
+  std::size_t alnum_run = 0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    std::uint16_t k = kCharClass[s_[i]];
+    if (k & kAnchor) {
+      on_anchor(i);
+      if (pending_.size() >= 64 && i > kMaxLeftReach) flush(i - kMaxLeftReach);
+    }
+    if (k & kAlnum) {
+      if (++alnum_run == kLongRunTrigger) handle_long(i + 1 - kLongRunTrigger);
+    } else {
+      alnum_run = 0;
+    }
+  }
+  flush(static_cast<std::size_t>(-1));
+}
+
+}  // namespace
+
+void scan_text(const ScanConfig& config, std::string_view text, FoundSink& sink) {
+  thread_local std::vector<Candidate> pending;
+  Scanner scanner(config, text, sink, pending);
+  scanner.run();
+}
+
+}  // namespace soc::extract_detail

@@ -1,0 +1,100 @@
+// The blob coder and the string-list encoding on their own: thresholds, exact round trips and
+// refusal of damaged input.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/blob_codec.hpp"
+#include "store/string_list.hpp"
+
+namespace soc::store {
+namespace {
+
+std::string json_like(std::size_t size) {
+  std::string text;
+  while (text.size() < size) text += R"({"field":"value","n":12345},)";
+  text.resize(size);
+  return text;
+}
+
+TEST(BlobCoder, CompressesOnlyAboveTheThreshold) {
+  BlobCoder coder(1024, 1, 1u << 20);
+  EXPECT_EQ(coder.encode(json_like(1024)).codec, BlobCodec::kPlain);
+  const EncodedBlob big = coder.encode(json_like(1025));
+  EXPECT_EQ(big.codec, BlobCodec::kZstd);
+  EXPECT_LT(big.bytes.size(), 1025u);
+  EXPECT_EQ(coder.encode("").codec, BlobCodec::kPlain);
+}
+
+TEST(BlobCoder, RoundTripsExactBytes) {
+  BlobCoder coder(16, 3, 1u << 20);
+  std::string bytes = json_like(5000);
+  bytes[10] = '\0';
+  bytes[20] = '\xff';
+  for (const std::string& plain : {bytes, std::string(), std::string("\0\0\0", 3)}) {
+    const EncodedBlob encoded = coder.encode(plain);
+    auto decoded = coder.decode(encoded.bytes, static_cast<std::int64_t>(encoded.codec), "blob");
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_EQ(*decoded, plain);
+  }
+}
+
+TEST(BlobCoder, RefusesDamagedFrames) {
+  BlobCoder coder(16, 1, 1u << 20);
+  const EncodedBlob encoded = coder.encode(json_like(4000));
+  ASSERT_EQ(encoded.codec, BlobCodec::kZstd);
+  const auto zstd = static_cast<std::int64_t>(BlobCodec::kZstd);
+
+  auto garbage = coder.decode("definitely not zstd", zstd, "the blob");
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.error().code, ErrorCode::kIntegrityError);
+  EXPECT_NE(garbage.error().message.find("the blob"), std::string::npos);
+
+  auto truncated = coder.decode(std::string_view(encoded.bytes).substr(0, encoded.bytes.size() / 2),
+                                zstd, "the blob");
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().code, ErrorCode::kIntegrityError);
+
+  std::string flipped = encoded.bytes;
+  flipped[flipped.size() - 1] = static_cast<char>(flipped.back() ^ 0x10);  // checksum byte
+  EXPECT_FALSE(coder.decode(flipped, zstd, "the blob"));
+
+  // Still usable after errors.
+  auto good = coder.decode(encoded.bytes, zstd, "the blob");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(*good, json_like(4000));
+}
+
+TEST(BlobCoder, EnforcesTheDecodedSizeCap) {
+  BlobCoder writer(16, 1, 1u << 24);
+  const EncodedBlob encoded = writer.encode(std::string(200'000, 'a'));
+  BlobCoder reader(16, 1, 100'000);
+  auto decoded = reader.decode(encoded.bytes, static_cast<std::int64_t>(encoded.codec), "blob");
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error().code, ErrorCode::kTooLarge);
+  EXPECT_FALSE(reader.decode(std::string(100'001, 'p'), 0, "blob")) << "plain blobs too";
+}
+
+TEST(StringList, RoundTripsAwkwardItemsAsJson) {
+  const std::vector<std::string> items = {"host:wks-01", "user:o'brien", "quote\"back\\slash",
+                                          "ctl\x01\n\t", "", "caf\xc3\xa9"};
+  const std::string json = encode_string_list(items);
+  EXPECT_EQ(encode_string_list({"a", "b"}), R"(["a","b"])");
+  EXPECT_EQ(encode_string_list({}), "[]");
+  auto decoded = decode_string_list(json, "list");
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(*decoded, items);
+}
+
+TEST(StringList, ReplacesInvalidUtf8AndRejectsNonLists) {
+  auto decoded = decode_string_list(encode_string_list({"bad\xff"}), "list");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(*decoded, std::vector<std::string>{"bad\xef\xbf\xbd"});
+  EXPECT_FALSE(decode_string_list("{\"a\":1}", "list"));
+  EXPECT_FALSE(decode_string_list("[1,2]", "list"));
+  EXPECT_FALSE(decode_string_list("[\"unterminated", "list"));
+}
+
+}  // namespace
+}  // namespace soc::store
