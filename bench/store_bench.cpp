@@ -57,8 +57,8 @@ std::string make_raw_alert(Prng& rng, int n, std::size_t raw_bytes) {
                     R"(Z","event":{"id":")" + rng.hex(32) +
                     R"(","kind":"alert","category":["process"],"severity":73},)"
                     R"("rule":{"name":"Suspicious PowerShell execution","id":")" +
-                    rng.hex(8) + R"("},"host":{"name":"WKS-MARKETING-)" +
-                    std::to_string(n % 97) + R"(","ip":[")" + rng.ip() +
+                    rng.hex(8) + R"("},"host":{"name":"WKS-MARKETING-)" + std::to_string(n % 97) +
+                    R"(","ip":[")" + rng.ip() +
                     R"("],"os":{"family":"windows"}},"user":{"name":"user)" +
                     std::to_string(n % 500) + R"(","domain":"CORP"},"events":[)";
   while (raw.size() + 400 < raw_bytes) {
@@ -74,9 +74,8 @@ std::string make_raw_alert(Prng& rng, int n, std::size_t raw_bytes) {
 
 std::string make_stage_states(Prng& rng, int n) {
   return R"({"normalize":{"format":"ecs","rule":"Suspicious PowerShell execution","time":)" +
-         std::to_string(1'772'419'620'000 + n) +
-         R"(},"extract":[{"type":"ip","value":")" + rng.ip() +
-         R"(","field":"destination.ip"},{"type":"sha256","value":")" + rng.hex(64) +
+         std::to_string(1'772'419'620'000 + n) + R"(},"extract":[{"type":"ip","value":")" +
+         rng.ip() + R"(","field":"destination.ip"},{"type":"sha256","value":")" + rng.hex(64) +
          R"(","field":"process.hash.sha256"},{"type":"host","value":"wks-marketing-07"}],)"
          R"("enrich":[{"provider":"virustotal","indicator":")" +
          rng.hex(64) +
@@ -168,7 +167,7 @@ class TempDb {
 constexpr std::size_t kRecordPool = 2048;
 
 // Args: raw alert size in bytes, zstd level (0: compression off), synchronous FULL (1) or
-// NORMAL (0).
+// NORMAL (0), page size in KiB.
 void BM_Store_RecordTriage(benchmark::State& state) {
   const auto raw_bytes = static_cast<std::size_t>(state.range(0));
   const auto records = make_records(kRecordPool, raw_bytes);
@@ -180,6 +179,7 @@ void BM_Store_RecordTriage(benchmark::State& state) {
   options.compression_level = static_cast<int>(state.range(1));
   if (state.range(1) == 0) options.compress_over_bytes = SIZE_MAX;
   options.synchronous_full = state.range(2) != 0;
+  options.page_size = static_cast<int>(state.range(3)) * 1024;
   auto store = soc::open_sqlite_store(options, clock);
   if (!store) {
     state.SkipWithError(store.error().message.c_str());
@@ -196,7 +196,8 @@ void BM_Store_RecordTriage(benchmark::State& state) {
     }
     bytes += record_bytes(record);
   }
-  if (auto flushed = (*store)->flush(); !flushed) state.SkipWithError(flushed.error().message.c_str());
+  if (auto flushed = (*store)->flush(); !flushed)
+    state.SkipWithError(flushed.error().message.c_str());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.counters["record_bytes"] = static_cast<double>(bytes) / static_cast<double>(i ? i : 1);
@@ -208,14 +209,17 @@ void BM_Store_RecordTriage(benchmark::State& state) {
       static_cast<double>(i ? i : 1);
 }
 BENCHMARK(BM_Store_RecordTriage)
-    ->ArgNames({"raw", "zstd", "full"})
-    ->Args({2048, 1, 1})
-    ->Args({4608, 1, 1})
-    ->Args({7168, 1, 1})
-    ->Args({4608, 3, 1})
-    ->Args({4608, -1, 1})
-    ->Args({4608, 1, 0})
-    ->Args({4608, 0, 1})
+    ->ArgNames({"raw", "zstd", "full", "page_kib"})
+    ->Args({2048, 1, 1, 16})
+    ->Args({4608, 1, 1, 16})
+    ->Args({7168, 1, 1, 16})
+    ->Args({4608, 3, 1, 16})
+    ->Args({4608, -1, 1, 16})
+    ->Args({4608, -3, 1, 16})
+    ->Args({4608, -5, 1, 16})
+    ->Args({4608, 0, 1, 16})
+    ->Args({4608, 1, 0, 16})
+    ->Args({4608, 1, 1, 4})
     ->Unit(benchmark::kMicrosecond)
     ->MinTime(2.0)
     ->UseRealTime();
@@ -262,6 +266,8 @@ void BM_Store_EncodeBlobs(benchmark::State& state) {
 BENCHMARK(BM_Store_EncodeBlobs)
     ->ArgNames({"raw", "zstd"})
     ->Args({4608, -1})
+    ->Args({4608, -5})
+    ->Args({4608, -3})
     ->Args({4608, 1})
     ->Args({4608, 3})
     ->Unit(benchmark::kMicrosecond);

@@ -3,29 +3,39 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 
 namespace soc {
 
+namespace {
+// 1 for bytes that need attention: control characters, '"', '\\', HTML-significant '<' '>' '&',
+// and every non-ASCII byte (validated as UTF-8 below).
+constexpr auto kSpecial = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = 1;
+  t['"'] = t['\\'] = t['<'] = t['>'] = t['&'] = 1;
+  return t;
+}();
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
-      // Copy the run of plain ASCII in one go.
-      size_t j = i + 1;
-      while (j < s.size()) {
-        const auto d = static_cast<unsigned char>(s[j]);
-        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\' || d == '<' || d == '>' || d == '&') break;
-        ++j;
-      }
+    // Copy the run of plain characters in one go.
+    size_t j = i;
+    while (j < s.size() && !kSpecial[static_cast<unsigned char>(s[j])]) ++j;
+    if (j > i) {
       out.append(s.data() + i, j - i);
       i = j;
-      continue;
+      if (i == s.size()) break;
     }
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
         case '"': out.append("\\\""); break;
@@ -122,7 +132,8 @@ JsonWriter& JsonWriter::value(std::string_view v) {
 }
 JsonWriter& JsonWriter::value(std::int64_t v) {
   separator();
-  fmt::format_to(std::back_inserter(out_), "{}", v);
+  const fmt::format_int text(v);
+  out_.append(text.data(), text.size());
   return *this;
 }
 JsonWriter& JsonWriter::value(double v) {
@@ -130,7 +141,8 @@ JsonWriter& JsonWriter::value(double v) {
   if (!std::isfinite(v)) {
     out_.append("null");
   } else if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    fmt::format_to(std::back_inserter(out_), "{}", static_cast<std::int64_t>(v));
+    const fmt::format_int text(static_cast<std::int64_t>(v));
+    out_.append(text.data(), text.size());
   } else {
     fmt::format_to(std::back_inserter(out_), "{:.4g}", v);
   }

@@ -21,31 +21,36 @@ Incident IncidentTracker::assign(const std::string& alert_id, const std::vector<
     }
   if (id.empty()) {
     // Named after its first alert so the same inputs always give the same incident id.
-    std::vector<std::string> all = related_alert_ids;
-    all.push_back(alert_id);
-    id = "INC-" + sha256_hex(all.front()).substr(0, 12);
-    incidents_[id].id = id;
+    id = "INC-" + sha256_hex(related_alert_ids.empty() ? alert_id : related_alert_ids.front()).substr(0, 12);
   }
   Incident& inc = incidents_[id];
-  auto add = [](std::vector<std::string>& list, const std::string& v) {
-    if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+  inc.id = id;
+  auto join = [&](const std::string& member) {
+    if (members_.insert(id + '\n' + member).second) inc.alert_ids.push_back(member);
+    incident_of_alert_.try_emplace(member, id);
   };
-  for (const auto& r : related_alert_ids) {
-    add(inc.alert_ids, r);
-    incident_of_alert_[r] = id;
-  }
-  add(inc.alert_ids, alert_id);
-  incident_of_alert_[alert_id] = id;
-  for (const auto& t : tactics) add(inc.tactics, t);
+  for (const auto& r : related_alert_ids) join(r);
+  join(alert_id);
+  for (const auto& t : tactics)
+    if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end()) inc.tactics.push_back(t);
   std::stable_sort(inc.tactics.begin(), inc.tactics.end(), [](const std::string& a, const std::string& b) {
     return AttackCatalog::tactic_order(a) < AttackCatalog::tactic_order(b);
   });
-  return inc;
+  inc.alert_count = inc.alert_ids.size();
+  // A decision carries the most recent members; the count keeps the scale.
+  constexpr std::size_t kMaxListed = 100;
+  Incident view{inc.id, {}, inc.alert_count, inc.tactics};
+  const std::size_t first = inc.alert_ids.size() > kMaxListed ? inc.alert_ids.size() - kMaxListed : 0;
+  view.alert_ids.assign(inc.alert_ids.begin() + static_cast<std::ptrdiff_t>(first), inc.alert_ids.end());
+  return view;
 }
 
 void IncidentTracker::restore(const Incident& incident) {
   incidents_[incident.id] = incident;
-  for (const auto& a : incident.alert_ids) incident_of_alert_[a] = incident.id;
+  for (const auto& a : incident.alert_ids) {
+    incident_of_alert_[a] = incident.id;
+    members_.insert(incident.id + '\n' + a);
+  }
 }
 
 namespace {

@@ -166,7 +166,7 @@ void write_param(JsonWriter& w, const ActionParam& p) {
 
 std::string to_json(const Decision& d, bool include_audit) {
   std::string out;
-  out.reserve(4096);
+  out.reserve(16384);
   JsonWriter w(out);
   w.begin_object();
   w.field("alert_id", d.alert_id);
@@ -238,6 +238,7 @@ std::string to_json(const Decision& d, bool include_audit) {
   w.key("incident");
   if (d.incident) {
     w.begin_object().field("id", d.incident->id).string_array("alert_ids", d.incident->alert_ids);
+    w.field("alert_count", static_cast<std::int64_t>(d.incident->alert_count));
     w.string_array("tactics", d.incident->tactics).end_object();
   } else {
     w.null();
@@ -268,7 +269,7 @@ std::string to_text(const Decision& d) {
   if (!ids.empty()) out += fmt::format("  att&ck: {}\n", join(ids, " "));
   if (d.escalation.level != EscalationLevel::kNone)
     out += fmt::format("  escalate: {} {}\n", to_string(d.escalation.level), join(d.escalation.notify, "+"));
-  if (d.incident) out += fmt::format("  incident: {} ({} alerts)\n", d.incident->id, d.incident->alert_ids.size());
+  if (d.incident) out += fmt::format("  incident: {} ({} alerts)\n", d.incident->id, d.incident->alert_count);
   for (const auto& a : d.actions)
     out += fmt::format("  - {} {} [{}]\n", to_string(a.type), sanitize_utf8(a.target), to_string(a.status));
   for (const auto& r : d.recommendations) out += fmt::format("  > {}\n", sanitize_utf8(r));

@@ -66,7 +66,8 @@ struct Escalation {
 
 struct Incident {
   std::string id;
-  std::vector<std::string> alert_ids;
+  std::vector<std::string> alert_ids;  // the most recent ones when the incident is large
+  std::size_t alert_count = 0;         // every alert aggregated so far
   std::vector<std::string> tactics;
 };
 

@@ -20,8 +20,10 @@ struct TransparentStringHash {
 // private resolve() hook only on a cache miss, so no provider has to remember to cache.
 class CachingProvider : public IntelProvider {
  public:
-  // Bounds memory whatever the alerts contain; past it answers are still right, just not kept.
-  static constexpr std::size_t kMaxCachedAnswers = 1 << 20;
+  // Bounds memory whatever the alerts contain (an Enrichment is about 1 KiB, so at most some
+  // 64 MiB per provider even when a CIDR list turns every address of a /8 into a hit); past it
+  // answers are still right, just rebuilt each time.
+  static constexpr std::size_t kMaxCachedAnswers = 1 << 16;
 
   CachingProvider(std::string name, double reliability, std::uint32_t supported_type_mask);
 

@@ -169,7 +169,8 @@ void IntelLists::add_csv_list(std::string name, std::string_view body,
     }
     if (!type_column || !value_column) return;
     if (*value_column >= fields.size()) return;
-    const std::string_view type = *type_column < fields.size() ? fields[*type_column] : "";
+    std::string_view type;  // not a ?: with "", which would bind the view to a temporary
+    if (*type_column < fields.size()) type = fields[*type_column];
     add_entry(list, fields[*value_column], type);
   });
   if (!type_column || !value_column)

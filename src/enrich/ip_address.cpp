@@ -1,4 +1,4 @@
-// IP address and CIDR parsing into fixed 16-byte keys (inet_pton underneath, no regex).
+// IP address and CIDR parsing into fixed 16-byte keys (hand-written IPv4, inet_pton for IPv6).
 #include "enrich/ip_address.hpp"
 
 #include <arpa/inet.h>

@@ -2,6 +2,7 @@
 #include "extract/public_suffix.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -29,22 +30,66 @@ constexpr std::string_view kBuiltinRules[] = {
 
 }  // namespace
 
-std::size_t PublicSuffixList::Hash::operator()(std::string_view s) const noexcept {
-  std::uint64_t h = 1469598103934665603ull;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
+std::uint64_t PublicSuffixList::hash(std::string_view s) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, s.data() + i, 8);
+    h = (h ^ chunk) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
   }
-  return static_cast<std::size_t>(h);
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 29);
+}
+
+std::uint8_t PublicSuffixList::flags(std::string_view name) const {
+  std::uint64_t h = hash(name);
+  if (!(filter_[(h >> 6) & (kFilterWords - 1)] & (1ull << (h & 63)))) return 0;
+  std::size_t mask = table_.size() - 1;
+  for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
+    const Entry& e = table_[i];
+    if (e.flags == 0) return 0;
+    if (e.hash == h && e.name == name) return e.flags;
+  }
+}
+
+void PublicSuffixList::mark(std::string_view name, std::uint8_t flag) {
+  if ((used_ + 1) * 2 > table_.size()) {
+    std::vector<Entry> old = std::move(table_);
+    table_.assign(old.empty() ? 1024 : old.size() * 2, Entry{});
+    used_ = 0;
+    for (Entry& e : old)
+      if (e.flags) mark(e.name, e.flags);
+  }
+  std::uint64_t h = hash(name);
+  filter_[(h >> 6) & (kFilterWords - 1)] |= 1ull << (h & 63);
+  std::size_t mask = table_.size() - 1;
+  for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
+    Entry& e = table_[i];
+    if (e.flags == 0) {
+      e.name = std::string(name);
+      e.hash = h;
+      e.flags = flag;
+      ++used_;
+      return;
+    }
+    if (e.hash == h && e.name == name) {
+      e.flags |= flag;
+      return;
+    }
+  }
 }
 
 void PublicSuffixList::add_rule(std::string_view rule) {
-  Set* target = &rules_;
+  std::uint8_t flag = kRule;
   if (rule.starts_with("!")) {
-    target = &exceptions_;
+    flag = kException;
     rule.remove_prefix(1);
   } else if (rule.starts_with("*.")) {
-    target = &wildcards_;
+    flag = kWildcard;
     rule.remove_prefix(2);
   }
   // Rules are stored as A-labels so that lookups work on the extractor's normalized names.
@@ -54,19 +99,22 @@ void PublicSuffixList::add_rule(std::string_view rule) {
     std::size_t dot = rule.find('.', begin);
     std::string_view label = rule.substr(begin, dot == std::string_view::npos ? rule.size() - begin
                                                                                : dot - begin);
-    if (label.empty()) return;
+    if (label.empty() || label == "*") return;  // inner wildcards are not used by the list
     if (!ascii.empty()) ascii.push_back('.');
-    if (label == "*") {
-      ascii += "*";  // inner wildcards do not occur in the ICANN section; keep the rule inert
-    } else if (!idna::label_to_ascii(label, ascii)) {
-      return;
-    }
+    if (!idna::label_to_ascii(label, ascii)) return;
     if (dot == std::string_view::npos) break;
     begin = dot + 1;
   }
-  std::size_t last_dot = ascii.rfind('.');
-  tlds_.insert(last_dot == std::string::npos ? ascii : ascii.substr(last_dot + 1));
-  target->insert(std::move(ascii));
+  ++rule_count_;
+  mark(ascii, flag);
+  // Every proper suffix is a branch (a wildcard's base is one too: "*.ck" extends "ck").
+  std::string_view rest = ascii;
+  if (flag == kWildcard) mark(rest, kBranch);
+  for (std::size_t dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+    rest.remove_prefix(dot + 1);
+    mark(rest, kBranch);
+  }
+  mark(rest, kTld);
 }
 
 std::unique_ptr<PublicSuffixList> PublicSuffixList::builtin() {
@@ -94,27 +142,30 @@ std::unique_ptr<PublicSuffixList> PublicSuffixList::load(const std::string& path
     if (view.empty()) continue;
     list->add_rule(view);
   }
-  if (list->rules_.empty()) return builtin();
+  if (list->rule_count_ == 0) return builtin();
   list->source_ = path;
   return list;
 }
 
 std::size_t PublicSuffixList::suffix_labels(std::string_view domain,
                                             std::size_t label_count) const {
-  // Longest match first: walk label starts from the left. An exception rule beats the wildcard
-  // of the same length, and its suffix is the rule minus its first label.
-  std::size_t start = 0;
-  for (std::size_t labels = label_count; labels >= 1; --labels) {
-    std::string_view suffix = domain.substr(start);
-    if (exceptions_.find(suffix) != exceptions_.end()) return labels - 1;
-    if (rules_.find(suffix) != rules_.end()) return labels;
-    std::size_t dot = suffix.find('.');
-    if (dot != std::string_view::npos && wildcards_.find(suffix.substr(dot + 1)) != wildcards_.end())
-      return labels;
-    if (dot == std::string_view::npos) break;
-    start += dot + 1;
+  // Walk from the top-level domain leftwards while some rule is longer than the suffix so far.
+  // An exception rule's suffix is the rule minus its first label; otherwise the longest rule
+  // (or wildcard) wins.
+  std::size_t best = 0;
+  std::size_t start = domain.size();
+  std::uint8_t parent_flags = 0;
+  for (std::size_t labels = 1; labels <= label_count; ++labels) {
+    std::size_t dot = start == 0 ? std::string_view::npos : domain.rfind('.', start - 2);
+    start = dot == std::string_view::npos ? 0 : dot + 1;
+    std::uint8_t f = flags(domain.substr(start));
+    if (f & kException) return labels - 1;
+    if ((f & kRule) || (parent_flags & kWildcard)) best = labels;
+    if (!(f & (kBranch | kWildcard))) break;
+    parent_flags = f;
+    if (start == 0) break;
   }
-  return is_tld(domain.substr(start)) ? 1 : 0;
+  return best;
 }
 
 }  // namespace soc

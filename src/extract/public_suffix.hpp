@@ -1,11 +1,13 @@
 // The public suffix list: which final labels are real top-level domains, and how many labels of a
 // name are a public suffix (so "co.uk" alone is not a registrable domain).
 #pragma once
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 namespace soc {
 
@@ -19,30 +21,41 @@ class PublicSuffixList {
   static std::unique_ptr<PublicSuffixList> builtin();
 
   // `label` is lower-case ASCII (A-labels for IDN top-level domains).
-  bool is_tld(std::string_view label) const {
-    return tlds_.find(label) != tlds_.end();
-  }
+  bool is_tld(std::string_view label) const { return (flags(label) & kTld) != 0; }
   // `domain` is lower-case ASCII with `label_count` labels. Returns how many trailing labels form
   // its public suffix (0 when its top-level domain is unknown).
   std::size_t suffix_labels(std::string_view domain, std::size_t label_count) const;
 
   bool is_builtin() const { return builtin_; }
   const std::string& source() const { return source_; }
-  std::size_t rule_count() const { return rules_.size() + wildcards_.size() + exceptions_.size(); }
+  std::size_t rule_count() const { return rule_count_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept;
+  // What a name is in the list; one name can be several of these.
+  enum Flag : std::uint8_t {
+    kRule = 1,       // "co.uk"
+    kException = 2,  // "!www.ck"
+    kWildcard = 4,   // "*.ck" is stored on "ck"
+    kBranch = 8,     // a proper suffix of a longer rule: keep walking left
+    kTld = 16,       // the last label of some rule
   };
-  using Set = std::unordered_set<std::string, Hash, std::equal_to<>>;
+  struct Entry {
+    std::string name;
+    std::uint64_t hash = 0;
+    std::uint8_t flags = 0;
+  };
 
+  static std::uint64_t hash(std::string_view s);
+  std::uint8_t flags(std::string_view name) const;
+  void mark(std::string_view name, std::uint8_t flag);
   void add_rule(std::string_view rule);
 
-  Set tlds_;
-  Set rules_;       // "co.uk"
-  Set wildcards_;   // "*.ck" stored as "ck"
-  Set exceptions_;  // "!www.ck" stored as "www.ck"
+  std::vector<Entry> table_;  // open addressing, power-of-two size, at most half full
+  std::size_t used_ = 0;
+  // A one-probe filter in front of the table: most dotted words in alerts are not names at all.
+  static constexpr std::size_t kFilterWords = 1024;
+  std::array<std::uint64_t, kFilterWords> filter_{};
+  std::size_t rule_count_ = 0;
   bool builtin_ = false;
   std::string source_;
 };

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstring>
 
+#include "extract/block_masks.hpp"
 #include "extract/char_class.hpp"
 #include "extract/crypto_address.hpp"
 #include "extract/idna.hpp"
@@ -19,14 +20,61 @@
 
 namespace soc::extract_detail {
 
+bool SeenSet::insert(std::uint64_t key) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  std::size_t mask = slots_.size() - 1;
+  std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+  while (slots_[i].generation == generation_) {
+    if (slots_[i].key == key) return false;
+    i = (i + 1) & mask;
+  }
+  slots_[i] = Slot{key, generation_};
+  ++size_;
+  return true;
+}
+
+void SeenSet::reset() {
+  size_ = 0;
+  if (slots_.size() > (1u << 16)) slots_.assign(64, Slot{});  // give back what one big text took
+  if (++generation_ == 0) {
+    slots_.assign(slots_.size(), Slot{});
+    generation_ = 1;
+  }
+}
+
+void SeenSet::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  std::uint32_t live = generation_;
+  generation_ = 1;
+  size_ = 0;
+  for (const Slot& slot : old)
+    if (slot.generation == live) insert(slot.key);
+}
+
+FoundSink::FoundSink(std::vector<Found>& out, std::size_t max_observables, ExtractReport& report)
+    : out_(out), max_(max_observables), report_(report) {
+  thread_local SeenSet seen;
+  seen_ = &seen;
+  seen_->reset();
+}
+
 void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
                     std::string&& value) {
-  std::uint64_t h = 1469598103934665603ull ^ static_cast<std::uint64_t>(type);
-  for (char c : value) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
+  // A 64-bit fingerprint of (type, value), eight bytes at a time.
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (static_cast<std::uint64_t>(type) << 56) ^ value.size();
+  std::size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, value.data() + i, 8);
+    h = (h ^ chunk) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
   }
-  if (!seen_.insert(h).second) return;
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, value.data() + i, value.size() - i);
+  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 29;
+  if (!seen_->insert(h)) return;
   if (kept_ >= max_) {
     ++report_.observables_dropped;
     return;
@@ -35,18 +83,12 @@ void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
   out_.push_back(Found{type, start, end, std::move(value)});
 }
 
-void FoundSink::reset() {
-  seen_.clear();
-  kept_ = 0;
-}
-
 namespace {
 
 using Type = ObservableType;
 
 constexpr std::size_t kMaxLeftReach = 512;
 constexpr std::size_t kMaxLabels = 128;
-constexpr std::size_t kLongRunTrigger = 25;  // shortest base58 address; hashes are longer
 
 enum class Defang : std::uint8_t { kNone, kDot, kAt, kColon, kColonSlashes };
 
@@ -106,6 +148,7 @@ struct NameRun {
   bool overflow = false;
   bool defanged = false;
   bool empty_label = false;  // ".." inside the name
+  bool numeric_label = false;  // some label is all digits: an IPv4 address may be inside
 };
 
 enum class DomainContext : std::uint8_t { kFreeText, kUrlHost, kEmail };
@@ -174,14 +217,13 @@ class Scanner {
   void on_anchor(std::size_t p);
   void handle_dot(std::size_t p);
   void handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed);
-  void handle_colon(std::size_t p);
   bool try_url(std::size_t p);
   void handle_ipv6(std::size_t p);
   void handle_slash(std::size_t p);
   void handle_backslash(std::size_t p);
   void handle_dash(std::size_t p);
   void handle_upper(std::size_t p);
-  void handle_long(std::size_t q);
+  void handle_long(std::size_t b);
 
   DefangMatch match_defang(std::size_t i) const;
   DefangMatch defang_ending_at(std::size_t end, std::size_t& start) const;
@@ -214,11 +256,15 @@ class Scanner {
   std::vector<Candidate>& pending_;
   std::uint32_t next_id_ = 0;
   std::size_t cover_end_[kCoverKinds] = {};
-  std::unordered_set<std::uint32_t> suppressed_;
+  // Recently suppressed structures, so their derived hosts go too (a derived find is finalized
+  // right after its parent, with at most a few finds inside the parent in between).
+  std::array<std::uint32_t, 64> suppressed_{};
+  std::size_t suppressed_next_ = 0;
 
   // Watermarks, one per handler family.
+  std::size_t next_flush_ = 64;
   std::size_t dot_done_ = 0, at_done_ = 0, url_done_ = 0, v6_done_ = 0, win_done_ = 0,
-              unix_done_ = 0, long_done_ = 0;
+              unix_done_ = 0;
   NameRun run_;  // scratch for handlers (a NameRun is large)
   NameRun host_run_;
 };
@@ -328,6 +374,7 @@ void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun&
   run.overflow = false;
   run.defanged = false;
   run.empty_label = false;
+  run.numeric_label = false;
   std::size_t pos = start;
   std::size_t label_begin = start;
   bool ascii = true, digits = true, upper = false, low = false;
@@ -339,6 +386,7 @@ void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun&
     } else {
       run.overflow = true;
     }
+    run.numeric_label = run.numeric_label || (digits && end > label_begin);
     ascii = true, digits = true, upper = false, low = false;
   };
   while (pos < n_) {
@@ -407,13 +455,17 @@ void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun&
 bool Scanner::name_value(const NameRun& run, std::string& out) const {
   if (run.count == 0 || run.overflow || run.empty_label || run.count > 127) return false;
   out.clear();
+  out.reserve(run.labels[run.count - 1].end - run.labels[0].begin);
   for (std::size_t i = 0; i < run.count; ++i) {
     const Label& l = run.labels[i];
     if (i) out.push_back('.');
     std::size_t before = out.size();
     if (l.ascii) {
-      if (l.end - l.begin > 63) return false;
-      for (std::size_t k = l.begin; k < l.end; ++k) out.push_back(lower(s_[k]));
+      std::size_t len = l.end - l.begin;
+      if (len > 63) return false;
+      out.resize(before + len);
+      char* dst = out.data() + before;
+      for (std::size_t k = 0; k < len; ++k) dst[k] = lower(s_[l.begin + k]);
     } else {
       std::string_view raw(reinterpret_cast<const char*>(s_ + l.begin), l.end - l.begin);
       if (!idna::label_to_ascii(raw, out)) return false;
@@ -454,10 +506,10 @@ bool Scanner::domain_value(const NameRun& run, DomainContext context, std::strin
     if (!idna::label_to_ascii(raw, idn_tld)) return false;
     tld_ascii = idn_tld;
   }
+  if (context == DomainContext::kFreeText && tld.upper && tld.lower)
+    return false;  // "Microsoft.Security", "Foo.Bar": code identifiers, not host names
   if (!config_.suffixes->is_tld(tld_ascii)) return false;
   if (context == DomainContext::kFreeText) {
-    // "Microsoft.Security", "System.IO": code identifiers, not host names.
-    if (tld.upper && tld.lower) return false;
     const Label& first = run.labels[0];
     if (first.end - first.begin == 6 &&
         std::memcmp(s_ + first.begin, "System", 6) == 0)
@@ -489,7 +541,7 @@ void Scanner::handle_dot(std::size_t p) {
   parse_name(start, p, run);
   dot_done_ = std::max(run.scan_end, p + 1);
   if (run.count == 0) return;
-  scan_ipv4(run.begin, run.end);
+  if (run.numeric_label) scan_ipv4(run.begin, run.end);
   std::string value;
   if (domain_value(run, DomainContext::kFreeText, value))
     emit(Type::kDomain, run.begin, run.end, std::move(value));
@@ -636,11 +688,6 @@ void Scanner::handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed
 
 // ---------------------------------------------------------------------------------------------
 // URLs and IPv6.
-
-void Scanner::handle_colon(std::size_t p) {
-  if (try_url(p)) return;
-  handle_ipv6(p);
-}
 
 bool Scanner::try_url(std::size_t p) {
   if (p < url_done_) return false;
@@ -1245,20 +1292,12 @@ void Scanner::handle_upper(std::size_t p) {
 // ---------------------------------------------------------------------------------------------
 // Long alphanumeric runs: hashes and cryptocurrency addresses.
 
-void Scanner::handle_long(std::size_t q) {
-  if (q < long_done_) return;
-  constexpr std::size_t kMaxToken = 130;
-  std::size_t floor = std::max(long_done_, q > kMaxToken ? q - kMaxToken : 0);
-  std::size_t b = q;
-  while (b > floor && (kCharClass[s_[b - 1]] & kAlnum)) --b;
-  std::size_t e = q;
+// `b` is the first byte of an alphanumeric run of at least 25 bytes.
+void Scanner::handle_long(std::size_t b) {
+  constexpr std::size_t kMaxToken = 130;  // longer than any hash or address
+  std::size_t e = b;
   while (e < n_ && (kCharClass[s_[e]] & kAlnum) && e - b <= kMaxToken) ++e;
-  if ((b == floor && b > 0 && (kCharClass[s_[b - 1]] & kAlnum)) || e - b > kMaxToken) {
-    while (e < n_ && (kCharClass[s_[e]] & kAlnum)) ++e;  // longer than any indicator
-    long_done_ = e;
-    return;
-  }
-  long_done_ = e;
+  if (e - b > kMaxToken) return;
   std::size_t len = e - b;
   std::string_view token(reinterpret_cast<const char*>(s_ + b), len);
   if (len == 32 || len == 40 || len == 64 || len == 128) {
@@ -1291,23 +1330,49 @@ void Scanner::handle_long(std::size_t q) {
 
 // ---------------------------------------------------------------------------------------------
 
+// Cheap tests on the neighbours decide whether a handler can possibly match here; most anchors
+// in alert text (JSON colons, dates, sentence dots, GUID dashes) stop at this point.
 void Scanner::on_anchor(std::size_t p) {
+  unsigned char next = at(p + 1);
+  unsigned char prev = p > 0 ? s_[p - 1] : 0;
+  std::uint16_t next_class = kCharClass[next];
+  std::uint16_t prev_class = kCharClass[prev];
   switch (s_[p]) {
-    case '.': handle_dot(p); break;
+    case '.':
+      if ((prev_class & (kLabel | kHigh)) && (next_class & (kLabel | kHigh)) && p >= dot_done_)
+        handle_dot(p);
+      break;
     case '@': handle_at(p, p + 1, false); break;
-    case ':': handle_colon(p); break;
-    case '/': handle_slash(p); break;
+    case ':':
+      if (next == '/' || next == '\\' || is_open(prev)) {
+        if (try_url(p)) break;
+      }
+      if ((next_class & kHex) || next == ':') handle_ipv6(p);
+      break;
+    case '/':
+      if (prev == ':' || prev == '~' || (prev_class & kPathStart) || p == 0) handle_slash(p);
+      break;
     case '\\': handle_backslash(p); break;
     case '[':
     case '(':
     case '{': {
+      if (next != '.' && next != '@' && next != ':' && next != ' ' && (next | 0x20) != 'd' &&
+          (next | 0x20) != 'a')
+        break;
       DefangMatch m = match_defang(p);
       if (m.kind == Defang::kDot) handle_dot(p);
       else if (m.kind == Defang::kAt) handle_at(p, p + m.length, true);
       break;
     }
-    case '-': handle_dash(p); break;
-    default: handle_upper(p); break;
+    case '-':
+      if ((prev | 0x20) == 'e') handle_dash(p);
+      break;
+    default:  // T, S, N, G
+      if (((next_class & kDigit) || next == 'A' || next == ' ' || next == ':' || next == '#' ||
+           next == '=') &&
+          (prev == 'A' || prev == 'S' || prev == 's' || !((prev_class & kAlnum) || prev == '_')))
+        handle_upper(p);
+      break;
   }
 }
 
@@ -1321,11 +1386,12 @@ std::uint32_t Scanner::emit(Type type, std::size_t start, std::size_t end, std::
 
 void Scanner::finalize(Candidate& c) {
   if (c.parent != 0) {
-    if (suppressed_.count(c.parent)) return;
+    for (std::uint32_t id : suppressed_)
+      if (id == c.parent) return;
   } else {
     for (int k = 1; k < kCoverKinds; ++k) {
       if (cover_end_[k] >= c.end && (kCovered[k] & bit(c.type))) {
-        if (c.cover != kCoverNone) suppressed_.insert(c.id);
+        if (c.cover != kCoverNone) suppressed_[suppressed_next_++ % suppressed_.size()] = c.id;
         return;
       }
     }
@@ -1346,18 +1412,46 @@ void Scanner::flush(std::size_t limit) {
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(k));
 }
 
+// Bit i of the result is set when bits i..i+24 of the 128-bit value (hi:lo) are all set, for
+// i < 64: where an alphanumeric run of at least 25 bytes starts or continues.
+std::uint64_t runs_of_25(std::uint64_t lo, std::uint64_t hi) {
+  __extension__ using U128 = unsigned __int128;
+  U128 x = (static_cast<U128>(hi) << 64) | lo;
+  U128 t = x & (x >> 1);  // 2
+  t &= t >> 2;            // 4
+  t &= t >> 4;            // 8
+  t &= t >> 8;            // 16
+  t &= t >> 9;            // 25
+  return static_cast<std::uint64_t>(t);
+}
+
 void Scanner::run() {
-  std::size_t alnum_run = 0;
-  for (std::size_t i = 0; i < n_; ++i) {
-    std::uint16_t k = kCharClass[s_[i]];
-    if (k & kAnchor) {
-      on_anchor(i);
-      if (pending_.size() >= 64 && i > kMaxLeftReach) flush(i - kMaxLeftReach);
-    }
-    if (k & kAlnum) {
-      if (++alnum_run == kLongRunTrigger) handle_long(i + 1 - kLongRunTrigger);
-    } else {
-      alnum_run = 0;
+  const BlockMaskFn masks = block_mask_function();
+  auto block_at = [&](std::size_t base) {
+    if (base >= n_) return BlockMasks{0, 0};
+    if (base > 0 && base + 65 <= n_) return masks(s_ + base - 1);
+    // The ends of the text: the window is padded with NUL, which matches nothing.
+    unsigned char window[66] = {};
+    if (base > 0) window[0] = s_[base - 1];
+    std::memcpy(window + 1, s_ + base, std::min<std::size_t>(65, n_ - base));
+    return masks(window);
+  };
+  BlockMasks current = block_at(0);
+  std::uint64_t previous_alnum_top = 0;  // bit 63 of the previous block's alnum mask
+  for (std::size_t base = 0; base < n_; base += 64) {
+    BlockMasks next = block_at(base + 64);
+    for (std::uint64_t bits = current.anchors; bits; bits &= bits - 1)
+      on_anchor(base + static_cast<std::size_t>(__builtin_ctzll(bits)));
+    // Hashes and addresses are alphanumeric runs of 25+ bytes: visit each such run once, at its
+    // first byte (a run that began in an earlier block was visited there).
+    std::uint64_t starts = current.alnum & ~((current.alnum << 1) | previous_alnum_top);
+    for (std::uint64_t bits = runs_of_25(current.alnum, next.alnum) & starts; bits; bits &= bits - 1)
+      handle_long(base + static_cast<std::size_t>(__builtin_ctzll(bits)));
+    previous_alnum_top = current.alnum >> 63;
+    current = next;
+    if (pending_.size() >= next_flush_ && base > kMaxLeftReach) {
+      flush(base - kMaxLeftReach);
+      next_flush_ = std::max<std::size_t>(64, 2 * pending_.size());
     }
   }
   flush(static_cast<std::size_t>(-1));

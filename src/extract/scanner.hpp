@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "core/observable.hpp"
@@ -20,13 +19,29 @@ struct Found {
   std::string value;
 };
 
+// A set of 64-bit fingerprints, cleared in O(1) between calls (generation counter).
+class SeenSet {
+ public:
+  bool insert(std::uint64_t key);  // false if already present
+  void reset();
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t generation = 0;
+  };
+  void grow();
+  std::vector<Slot> slots_;
+  std::uint32_t generation_ = 1;
+  std::size_t size_ = 0;
+};
+
 // Receives finds in text order; drops repeats of a (type, value) and counts finds over the cap.
+// Not reentrant: one sink per thread at a time (it uses a per-thread fingerprint set).
 class FoundSink {
  public:
-  FoundSink(std::vector<Found>& out, std::size_t max_observables, ExtractReport& report)
-      : out_(out), max_(max_observables), report_(report) {}
+  FoundSink(std::vector<Found>& out, std::size_t max_observables, ExtractReport& report);
   void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value);
-  void reset();
   ExtractReport& report() { return report_; }
 
  private:
@@ -34,7 +49,7 @@ class FoundSink {
   std::size_t max_;
   std::size_t kept_ = 0;
   ExtractReport& report_;
-  std::unordered_set<std::uint64_t> seen_;
+  SeenSet* seen_ = nullptr;
 };
 
 struct ScanConfig {

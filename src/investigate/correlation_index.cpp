@@ -7,21 +7,47 @@ namespace soc {
 
 void CorrelationIndex::add(CorrelationEntry entry) {
   const std::size_t pos = entries_.size();
-  for (const auto& e : entry.entities) by_entity_[e].push_back(pos);
+  const TimestampMs t = entry.time;
   entries_.push_back(std::move(entry));
+  for (const auto& e : entries_.back().entities) {
+    auto& list = by_entity_[e];
+    // Alerts mostly arrive in time order: append, or insert where the time belongs.
+    auto at = list.end();
+    while (at != list.begin() && entries_[*(at - 1)].time > t) --at;
+    list.insert(at, pos);
+  }
+}
+
+std::size_t CorrelationIndex::count(const std::string& entity, TimestampMs from, TimestampMs to) const {
+  auto it = by_entity_.find(entity);
+  if (it == by_entity_.end()) return 0;
+  const auto& list = it->second;
+  auto end = std::upper_bound(list.begin(), list.end(), to,
+                              [&](TimestampMs t, std::size_t pos) { return t < entries_[pos].time; });
+  auto begin = std::lower_bound(list.begin(), end, from,
+                                [&](std::size_t pos, TimestampMs t) { return entries_[pos].time < t; });
+  return static_cast<std::size_t>(end - begin);
 }
 
 std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(const std::vector<std::string>& entities,
-                                                                   TimestampMs from, TimestampMs to) const {
+                                                                   TimestampMs from, TimestampMs to,
+                                                                   std::size_t limit) const {
   std::vector<std::size_t> hits;
   for (const auto& e : entities) {
     auto it = by_entity_.find(e);
     if (it == by_entity_.end()) continue;
-    for (auto pos : it->second)
-      if (entries_[pos].time >= from && entries_[pos].time <= to) hits.push_back(pos);
+    const auto& list = it->second;
+    auto end = std::upper_bound(list.begin(), list.end(), to,
+                                [&](TimestampMs t, std::size_t pos) { return t < entries_[pos].time; });
+    auto begin = std::lower_bound(list.begin(), end, from,
+                                  [&](std::size_t pos, TimestampMs t) { return entries_[pos].time < t; });
+    if (static_cast<std::size_t>(end - begin) > limit) begin = end - static_cast<std::ptrdiff_t>(limit);
+    hits.insert(hits.end(), begin, end);
   }
   std::sort(hits.begin(), hits.end());
   hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  std::stable_sort(hits.begin(), hits.end(),
+                   [&](std::size_t a, std::size_t b) { return entries_[a].time < entries_[b].time; });
   std::vector<const CorrelationEntry*> out;
   out.reserve(hits.size());
   for (auto pos : hits) out.push_back(&entries_[pos]);

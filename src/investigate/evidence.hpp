@@ -76,7 +76,8 @@ struct RelatedAlert {
 struct CorrelationEvidence {
   int similar_true_positive = 0;   // same rule on the same entities, 30 days
   int similar_false_positive = 0;
-  std::vector<RelatedAlert> related;  // earlier alerts on shared entities within the chain window
+  std::vector<RelatedAlert> related;  // the most recent earlier alerts on shared entities (capped)
+  int related_total = 0;              // how many there were before the cap
   int burst_count = 0;                // alerts on the same host/user within the burst window, this one included
   std::string burst_entity;
   std::vector<std::string> chain_tactics;  // kill-chain order, when the related alerts progress

@@ -514,8 +514,9 @@ class HistoryTool final : public InvestigationTool {
     std::vector<std::string> said;
 
     // Similar alerts: same rule, shared entity, look-back window.
-    for (const auto* e : env.correlation.on_entities(entities, t - cfg.history_days * kDay, t)) {
-      if (e->alert_id == alert.id || !iequals(e->rule_name, alert.rule_name)) continue;
+    // The 50 most recent alerts per entity are plenty to tell a recurring pattern.
+    for (const auto* e : env.correlation.on_entities(entities, t - cfg.history_days * kDay, t, 50)) {
+      if (e->alert_id == alert.id || e->rule_name != alert.rule_name) continue;
       if (e->classification == "TRUE_POSITIVE") ++ce.similar_true_positive;
       if (e->classification == "FALSE_POSITIVE") ++ce.similar_false_positive;
     }
@@ -526,9 +527,8 @@ class HistoryTool final : public InvestigationTool {
     // Bursts: host and account entities only (an external IP hitting many hosts is not one host's burst).
     for (const auto& entity : entities) {
       if (!entity.starts_with("host:") && !entity.starts_with("user:")) continue;
-      int count = 1;
-      for (const auto* e : env.correlation.on_entities({entity}, t - cfg.burst_window_minutes * kMinute, t))
-        if (e->alert_id != alert.id) ++count;
+      // This alert plus the earlier ones in the window (it is not in the index yet).
+      const int count = 1 + static_cast<int>(env.correlation.count(entity, t - cfg.burst_window_minutes * kMinute, t));
       if (count > ce.burst_count) {
         ce.burst_count = count;
         ce.burst_entity = entity;
@@ -542,8 +542,15 @@ class HistoryTool final : public InvestigationTool {
     std::vector<std::string> chain_entities;
     for (const auto& e : entities)
       if (e.starts_with("host:") || e.starts_with("user:")) chain_entities.push_back(e);
-    for (const auto* e : env.correlation.on_entities(chain_entities, t - cfg.kill_chain_window_hours * kHour, t)) {
-      if (e->alert_id == alert.id) continue;
+    constexpr std::size_t kMaxRelated = 20;
+    auto earlier = env.correlation.on_entities(chain_entities, t - cfg.kill_chain_window_hours * kHour, t, kMaxRelated);
+    std::erase_if(earlier, [&](const CorrelationEntry* e) { return e->alert_id == alert.id; });
+    for (const auto& entity : chain_entities)
+      ce.related_total = std::max(ce.related_total, static_cast<int>(env.correlation.count(
+                                                        entity, t - cfg.kill_chain_window_hours * kHour, t)));
+    // The reasoning and the incident carry the most recent ones; the count says how many more.
+    if (earlier.size() > kMaxRelated) earlier.erase(earlier.begin(), earlier.end() - kMaxRelated);
+    for (const auto* e : earlier) {
       std::string shared;
       for (const auto& entity : e->entities)
         if (std::find(chain_entities.begin(), chain_entities.end(), entity) != chain_entities.end()) {
@@ -576,6 +583,8 @@ class HistoryTool final : public InvestigationTool {
                                  r.hours_before, r.shared_entity.substr(r.shared_entity.find(':') + 1),
                                  r.entry.classification.empty() ? "open" : r.entry.classification,
                                  r.entry.closed_by.empty() ? "" : " by " + r.entry.closed_by));
+    if (ce.related_total > static_cast<int>(ce.related.size()))
+      said.push_back(fmt::format("and {} older alerts on the same entities", ce.related_total - static_cast<int>(ce.related.size())));
     if (ce.kill_chain) said.push_back("tactics progress: " + join(ce.chain_tactics, " -> "));
     ev.steps.push_back({"Have these hosts and accounts raised alerts before?",
                         fmt::format("history({})", join(entities, ", ")),

@@ -15,7 +15,9 @@ void field(Sha256& sha, std::int64_t value) {
   const auto end = std::to_chars(text, text + sizeof text, value).ptr;
   sha.update_field(std::string_view(text, static_cast<std::size_t>(end - text)));
 }
-void field(Sha256& sha, std::string_view bytes) { sha.update_field(bytes); }
+void field(Sha256& sha, std::string_view bytes) {
+  sha.update_field(bytes);
+}
 
 }  // namespace
 

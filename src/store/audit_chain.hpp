@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 
-
 namespace soc::store {
 
 inline constexpr std::string_view kGenesisHash =

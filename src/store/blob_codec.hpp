@@ -38,6 +38,7 @@ class BlobCoder {
   std::size_t compress_over_bytes_;
   int level_;
   std::size_t max_decoded_bytes_;
+  std::string scratch_;
   ZSTD_CCtx_s* cctx_ = nullptr;
   ZSTD_DCtx_s* dctx_ = nullptr;
 };

@@ -27,7 +27,9 @@ bool is_transient(int code) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)), bind_error_(other.bind_error_) {}
@@ -59,8 +61,8 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind_text(int index, std::string_view text) {
   if (bind_error_ == SQLITE_OK) {
-    bind_error_ = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC,
-                                      SQLITE_UTF8);
+    bind_error_ =
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
   }
   return *this;
 }
@@ -99,7 +101,9 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::optional<std::int64_t> Statement::optional_int64(int column) const {
   if (is_null(column)) return std::nullopt;
@@ -120,7 +124,9 @@ std::string_view Statement::blob(int column) const {
   return {data, static_cast<std::size_t>(size)};
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  sqlite3_close_v2(db_);
+}
 
 Status Connection::open(const std::string& path) {
   // One Store per thread, so SQLite's own connection mutex is pure overhead.

@@ -38,7 +38,7 @@ class Statement {
   Statement& bind_null(int index);
   Statement& bind_optional(int index, const std::optional<std::int64_t>& value);
 
-  int step();   // SQLITE_ROW, SQLITE_DONE or an error code
+  int step();    // SQLITE_ROW, SQLITE_DONE or an error code
   void reset();  // ready for new bindings; keeps the compiled statement
 
   bool is_null(int column) const;

@@ -2,8 +2,8 @@
 // hash-chained audit trail with its verifier.
 #include <sqlite3.h>
 
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -128,14 +128,14 @@ constexpr const char* kLoadCorrelation =
 
 // One row per audit record with every row it covers, in chain order; rowid joins only.
 constexpr const char* kVerifyWalk =
-    "SELECT au.seq, au.time, au.kind, au.ref, au.payload_hash, au.prev_hash, au.hash, "     // 0-6
+    "SELECT au.seq, au.time, au.kind, au.ref, au.payload_hash, au.prev_hash, au.hash, "      // 0-6
     "al.seq, al.alert_id, al.format, al.alert_time, al.received_at, al.raw, al.raw_codec, "  // 7-13
-    "s.alert_seq, s.state, s.codec, "                                                        // 14-16
-    "d.alert_seq, d.alert_id, d.classification, d.severity, d.priority, d.risk_score, "      // 17-22
-    "d.decision, d.codec, "                                                                  // 23-24
-    "c.alert_seq, c.alert_id, c.time, c.rule_name, c.entities, c.tactics, c.techniques, "    // 25-31
-    "c.classification, c.closed_by, c.risk_score, "                                          // 32-34
-    "q.seq, q.received_at, q.input_ref, q.error_code, q.message, q.bytes, q.codec "          // 35-41
+    "s.alert_seq, s.state, s.codec, "                                                      // 14-16
+    "d.alert_seq, d.alert_id, d.classification, d.severity, d.priority, d.risk_score, "    // 17-22
+    "d.decision, d.codec, "                                                                // 23-24
+    "c.alert_seq, c.alert_id, c.time, c.rule_name, c.entities, c.tactics, c.techniques, "  // 25-31
+    "c.classification, c.closed_by, c.risk_score, "                                        // 32-34
+    "q.seq, q.received_at, q.input_ref, q.error_code, q.message, q.bytes, q.codec "        // 35-41
     "FROM audit au "
     "LEFT JOIN alerts al ON al.seq = au.seq "
     "LEFT JOIN stage_states s ON s.alert_seq = au.seq "
@@ -301,6 +301,12 @@ Status SqliteStore::open() {
   if (options_.path.empty()) {
     return fail(ErrorCode::kInvalidArgument, "store path is empty (use \":memory:\" for none)");
   }
+  if (options_.page_size < 512 || options_.page_size > 65536 ||
+      (options_.page_size & (options_.page_size - 1)) != 0) {
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("store page_size must be a power of two from 512 to 65536, got {}",
+                            options_.page_size));
+  }
   if (options_.batch_size < 1) {
     return fail(ErrorCode::kInvalidArgument,
                 fmt::format("store batch_size must be at least 1, got {}", options_.batch_size));
@@ -320,8 +326,14 @@ Status SqliteStore::open() {
                               options_.path, *mode));
     }
   }
-  const char* sync = options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  const char* sync =
+      options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
   if (auto s = db_.exec(sync, "setting synchronous"); !s) return s;
+  if (auto s = db_.exec(fmt::format("PRAGMA cache_size={}", -options_.cache_kib).c_str(),
+                        "setting the cache size");
+      !s) {
+    return s;
+  }
   if (auto s = prepare_statements(); !s) return s;
   if (auto s = read_chain_tip(); !s) return s;
   pending_.reserve(static_cast<std::size_t>(options_.batch_size));
@@ -331,9 +343,8 @@ Status SqliteStore::open() {
 Status SqliteStore::check_or_create_schema() {
   auto application_id = db_.query_int("PRAGMA application_id", "reading the store's id");
   if (!application_id) {
-    return fail(ErrorCode::kStoreError,
-                fmt::format("'{}' is not a usable SQLite database: {}", options_.path,
-                            application_id.error().message));
+    return fail(ErrorCode::kStoreError, fmt::format("'{}' is not a usable SQLite database: {}",
+                                                    options_.path, application_id.error().message));
   }
   auto version = db_.query_int("PRAGMA user_version", "reading the schema version");
   if (!version) return std::unexpected(version.error());
@@ -350,7 +361,13 @@ Status SqliteStore::check_or_create_schema() {
   }
   if (*version == kSqliteStoreSchemaVersion) return {};
 
-  // Version 0: a new file, unless someone else's tables are there.
+  // Version 0: a new file, unless someone else's tables are there. The page size only takes
+  // effect while the file has no tables yet; on any other file the pragma is a no-op.
+  if (auto s = db_.exec(fmt::format("PRAGMA page_size={}", options_.page_size).c_str(),
+                        "setting the page size");
+      !s) {
+    return s;
+  }
   if (auto s = db_.exec("BEGIN IMMEDIATE", "creating the schema"); !s) return s;
   auto tables = db_.query_int("SELECT count(*) FROM sqlite_schema", "creating the schema");
   auto again = db_.query_int("PRAGMA user_version", "creating the schema");
@@ -398,7 +415,8 @@ Status SqliteStore::prepare_statements() {
       {&insert_quarantine_, kInsertQuarantine},
       {&insert_audit_, kInsertAudit},
       {&load_triages_, std::string(kTriageColumns) + "ORDER BY a.seq"},
-      {&find_triage_, std::string(kTriageColumns) + "WHERE a.alert_id = ?1 ORDER BY a.seq DESC LIMIT 1"},
+      {&find_triage_,
+       std::string(kTriageColumns) + "WHERE a.alert_id = ?1 ORDER BY a.seq DESC LIMIT 1"},
       {&load_correlation_, kLoadCorrelation},
       {&quarantine_count_, "SELECT count(*) FROM quarantine"},
   };
@@ -463,6 +481,16 @@ Result<AuditRef> SqliteStore::accept(PendingItem item) {
 }
 
 Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
+  // Refused here rather than stored: the store would refuse to read it back.
+  for (const auto& [blob, name] :
+       {std::pair{&record.raw, "raw alert"}, std::pair{&record.stage_states_json, "stage states"},
+        std::pair{&record.decision_json, "decision"}}) {
+    if (blob->size() > options_.max_blob_bytes) {
+      return fail(ErrorCode::kTooLarge,
+                  fmt::format("the {} of alert '{}' is {} bytes, over the store's limit of {}",
+                              name, record.alert_id, blob->size(), options_.max_blob_bytes));
+    }
+  }
   const TimestampMs now = clock_.now();
   PendingTriage item;
   item.alert_id = record.alert_id;
@@ -486,36 +514,35 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
   item.closed_by = corr.closed_by;
   item.correlation_risk_score = corr.risk_score;
   if (record.incident) {
-    item.incident = PendingIncident{record.incident->id,
-                                    store::encode_string_list(record.incident->alert_ids),
-                                    store::encode_string_list(record.incident->tactics)};
+    item.incident =
+        PendingIncident{record.incident->id, store::encode_string_list(record.incident->alert_ids),
+                        store::encode_string_list(record.incident->tactics)};
   }
   const std::int64_t seq = tip_seq_ + 1;
-  const std::string payload_hash = store::triage_payload_hash(
-      store::TriagePayload{
-                .seq = seq,
-                .alert_id = item.alert_id,
-                .format = item.format,
-                .alert_time = item.alert_time,
-                .received_at = now,
-                .raw = record.raw,
-                .stage_states = record.stage_states_json,
-                .decision_alert_id = item.alert_id,
-                .classification = item.classification,
-                .severity = item.severity,
-                .priority = item.priority,
-                .risk_score = item.risk_score,
-                .decision = record.decision_json,
-                .correlation_alert_id = item.correlation_alert_id,
-                .correlation_time = item.correlation_time,
-                .rule_name = item.rule_name,
-                .entities_json = item.entities_json,
-                .tactics_json = item.tactics_json,
-                .techniques_json = item.techniques_json,
-                .correlation_classification = item.correlation_classification,
-                .closed_by = item.closed_by,
-                .correlation_risk_score = item.correlation_risk_score,
-            });
+  const std::string payload_hash = store::triage_payload_hash(store::TriagePayload{
+      .seq = seq,
+      .alert_id = item.alert_id,
+      .format = item.format,
+      .alert_time = item.alert_time,
+      .received_at = now,
+      .raw = record.raw,
+      .stage_states = record.stage_states_json,
+      .decision_alert_id = item.alert_id,
+      .classification = item.classification,
+      .severity = item.severity,
+      .priority = item.priority,
+      .risk_score = item.risk_score,
+      .decision = record.decision_json,
+      .correlation_alert_id = item.correlation_alert_id,
+      .correlation_time = item.correlation_time,
+      .rule_name = item.rule_name,
+      .entities_json = item.entities_json,
+      .tactics_json = item.tactics_json,
+      .techniques_json = item.techniques_json,
+      .correlation_classification = item.correlation_classification,
+      .closed_by = item.closed_by,
+      .correlation_risk_score = item.correlation_risk_score,
+  });
   item.audit = next_audit_row(now, store::kKindTriage, record.alert_id, payload_hash);
   return accept(std::move(item));
 }
@@ -526,10 +553,17 @@ Status SqliteStore::quarantine(const QuarantineRecord& record) {
   item.input_ref = record.input_ref;
   item.error_code = static_cast<std::int64_t>(record.code);
   item.message = record.message;
-  item.bytes = coder_.encode(record.bytes);
-  const std::string payload_hash = store::quarantine_payload_hash(
-      store::QuarantinePayload{tip_seq_ + 1, now, item.input_ref, item.error_code,
-                                     item.message, record.bytes});
+  // Inputs are often quarantined for being too large; keep what the store can read back and
+  // say so in the stored message rather than failing the quarantine.
+  std::string_view bytes = record.bytes;
+  if (bytes.size() > options_.max_blob_bytes) {
+    bytes = bytes.substr(0, options_.max_blob_bytes);
+    item.message += fmt::format(" [quarantine kept the first {} of {} bytes]", bytes.size(),
+                                record.bytes.size());
+  }
+  item.bytes = coder_.encode(bytes);
+  const std::string payload_hash = store::quarantine_payload_hash(store::QuarantinePayload{
+      tip_seq_ + 1, now, item.input_ref, item.error_code, item.message, bytes});
   item.audit = next_audit_row(now, store::kKindQuarantine, record.input_ref, payload_hash);
   auto accepted = accept(std::move(item));
   if (!accepted) return std::unexpected(accepted.error());
@@ -574,10 +608,9 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
     {
       ResetOnExit guard(chain_tip_);
       const int code = chain_tip_.step();
-      const bool matches = code == SQLITE_ROW
-                               ? chain_tip_.int64(0) == committed_seq_ &&
-                                     chain_tip_.text(1) == committed_hash_
-                               : code == SQLITE_DONE && committed_seq_ == 0;
+      const bool matches = code == SQLITE_ROW ? chain_tip_.int64(0) == committed_seq_ &&
+                                                    chain_tip_.text(1) == committed_hash_
+                                              : code == SQLITE_DONE && committed_seq_ == 0;
       if (code != SQLITE_ROW && code != SQLITE_DONE) {
         return std::unexpected(
             WriteFailure{code, store::sqlite_error(db_.get(), code, "reading the chain tip")});
@@ -681,7 +714,8 @@ Result<StoredTriage> SqliteStore::read_triage_row(Statement& stmt) {
                 fmt::format("stored alert seq {} has no {} row", triage.seq,
                             stmt.is_null(7) ? "stage_states" : "decisions"));
   }
-  auto raw = coder_.decode(stmt.blob(5), stmt.int64(6), fmt::format("alerts.raw of seq {}", triage.seq));
+  auto raw =
+      coder_.decode(stmt.blob(5), stmt.int64(6), fmt::format("alerts.raw of seq {}", triage.seq));
   if (!raw) return std::unexpected(raw.error());
   auto state = coder_.decode(stmt.blob(7), stmt.int64(8),
                              fmt::format("stage_states.state of seq {}", triage.seq));
@@ -738,8 +772,7 @@ Result<std::vector<CorrelationEntry>> SqliteStore::load_correlation(TimestampMs 
     if (!entities) return std::unexpected(entities.error());
     auto tactics = store::decode_string_list(load_correlation_.text(4), where + " tactics");
     if (!tactics) return std::unexpected(tactics.error());
-    auto techniques =
-        store::decode_string_list(load_correlation_.text(5), where + " techniques");
+    auto techniques = store::decode_string_list(load_correlation_.text(5), where + " techniques");
     if (!techniques) return std::unexpected(techniques.error());
     entry.entities = std::move(*entities);
     entry.tactics = std::move(*tactics);
@@ -786,13 +819,13 @@ class ChainVerifier {
 std::optional<std::pair<std::int64_t, std::string>> ChainVerifier::check(const Statement& row) {
   const std::int64_t seq = row.int64(0);
   if (seq < expected_seq_) {
-    return std::pair{seq, fmt::format("audit record {} is out of sequence (the chain starts at 1)",
-                                      seq)};
+    return std::pair{
+        seq, fmt::format("audit record {} is out of sequence (the chain starts at 1)", seq)};
   }
   if (seq > expected_seq_) {
-    return std::pair{expected_seq_,
-                     fmt::format("audit record {} is missing (the next record is {})",
-                                 expected_seq_, seq)};
+    return std::pair{
+        expected_seq_,
+        fmt::format("audit record {} is missing (the next record is {})", expected_seq_, seq)};
   }
   const std::string_view kind = row.text(2);
   const std::string_view payload_hash = row.text(4);
@@ -825,45 +858,50 @@ std::optional<std::string> ChainVerifier::check_payload(const Statement& row, st
   std::string recomputed;
   if (kind == store::kKindTriage) {
     if (row.is_null(7)) return fmt::format("the alerts row of triage record {} is missing", seq);
-    if (row.is_null(14)) return fmt::format("the stage_states row of triage record {} is missing", seq);
-    if (row.is_null(17)) return fmt::format("the decisions row of triage record {} is missing", seq);
-    if (row.is_null(25)) return fmt::format("the correlation row of triage record {} is missing", seq);
+    if (row.is_null(14))
+      return fmt::format("the stage_states row of triage record {} is missing", seq);
+    if (row.is_null(17))
+      return fmt::format("the decisions row of triage record {} is missing", seq);
+    if (row.is_null(25))
+      return fmt::format("the correlation row of triage record {} is missing", seq);
     if (!row.is_null(35)) return fmt::format("triage record {} also has a quarantine row", seq);
     auto raw = coder_.decode(row.blob(12), row.int64(13), fmt::format("alerts.raw of seq {}", seq));
     if (!raw) return raw.error().message;
-    auto state = coder_.decode(row.blob(15), row.int64(16), fmt::format("stage_states.state of seq {}", seq));
+    auto state = coder_.decode(row.blob(15), row.int64(16),
+                               fmt::format("stage_states.state of seq {}", seq));
     if (!state) return state.error().message;
-    auto decision = coder_.decode(row.blob(23), row.int64(24), fmt::format("decisions.decision of seq {}", seq));
+    auto decision = coder_.decode(row.blob(23), row.int64(24),
+                                  fmt::format("decisions.decision of seq {}", seq));
     if (!decision) return decision.error().message;
-    recomputed = store::triage_payload_hash(
-        store::TriagePayload{
-                  .seq = seq,
-                  .alert_id = row.text(8),
-                  .format = row.text(9),
-                  .alert_time = row.optional_int64(10),
-                  .received_at = row.int64(11),
-                  .raw = *raw,
-                  .stage_states = *state,
-                  .decision_alert_id = row.text(18),
-                  .classification = row.text(19),
-                  .severity = row.text(20),
-                  .priority = row.text(21),
-                  .risk_score = row.int64(22),
-                  .decision = *decision,
-                  .correlation_alert_id = row.text(26),
-                  .correlation_time = row.int64(27),
-                  .rule_name = row.text(28),
-                  .entities_json = row.text(29),
-                  .tactics_json = row.text(30),
-                  .techniques_json = row.text(31),
-                  .correlation_classification = row.text(32),
-                  .closed_by = row.text(33),
-                  .correlation_risk_score = row.int64(34),
-              });
+    recomputed = store::triage_payload_hash(store::TriagePayload{
+        .seq = seq,
+        .alert_id = row.text(8),
+        .format = row.text(9),
+        .alert_time = row.optional_int64(10),
+        .received_at = row.int64(11),
+        .raw = *raw,
+        .stage_states = *state,
+        .decision_alert_id = row.text(18),
+        .classification = row.text(19),
+        .severity = row.text(20),
+        .priority = row.text(21),
+        .risk_score = row.int64(22),
+        .decision = *decision,
+        .correlation_alert_id = row.text(26),
+        .correlation_time = row.int64(27),
+        .rule_name = row.text(28),
+        .entities_json = row.text(29),
+        .tactics_json = row.text(30),
+        .techniques_json = row.text(31),
+        .correlation_classification = row.text(32),
+        .closed_by = row.text(33),
+        .correlation_risk_score = row.int64(34),
+    });
     if (recomputed != payload_hash) {
-      return fmt::format("the stored rows of triage record {} (alert, stage states, decision or "
-                         "correlation entry) do not match its payload hash",
-                         seq);
+      return fmt::format(
+          "the stored rows of triage record {} (alert, stage states, decision or "
+          "correlation entry) do not match its payload hash",
+          seq);
     }
     if (row.text(3) != row.text(8)) {
       return fmt::format("audit record {} names alert '{}' but its alerts row is '{}'", seq,
@@ -874,11 +912,11 @@ std::optional<std::string> ChainVerifier::check_payload(const Statement& row, st
   if (kind == store::kKindQuarantine) {
     if (row.is_null(35)) return fmt::format("the quarantine row of record {} is missing", seq);
     if (!row.is_null(7)) return fmt::format("quarantine record {} also has an alerts row", seq);
-    auto bytes = coder_.decode(row.blob(40), row.int64(41), fmt::format("quarantine.bytes of seq {}", seq));
+    auto bytes =
+        coder_.decode(row.blob(40), row.int64(41), fmt::format("quarantine.bytes of seq {}", seq));
     if (!bytes) return bytes.error().message;
-    recomputed = store::quarantine_payload_hash(
-        store::QuarantinePayload{seq, row.int64(36), row.text(37), row.int64(38),
-                                       row.text(39), *bytes});
+    recomputed = store::quarantine_payload_hash(store::QuarantinePayload{
+        seq, row.int64(36), row.text(37), row.int64(38), row.text(39), *bytes});
     if (recomputed != payload_hash) {
       return fmt::format("the stored quarantine row of record {} does not match its payload hash",
                          seq);
@@ -905,9 +943,10 @@ Result<std::int64_t> SqliteStore::first_orphan(std::string& problem) {
     const std::int64_t seq = stmt->int64(0);
     if (first == 0 || seq < first) {
       first = seq;
-      problem = fmt::format("{} row {} has no audit record of its kind (inserted, or its audit "
-                            "record was deleted)",
-                            query.table, seq);
+      problem = fmt::format(
+          "{} row {} has no audit record of its kind (inserted, or its audit "
+          "record was deleted)",
+          query.table, seq);
     }
   }
   return first;
@@ -915,7 +954,8 @@ Result<std::int64_t> SqliteStore::first_orphan(std::string& problem) {
 
 Result<AuditVerifyReport> SqliteStore::verify_audit() {
   // One read transaction, so the walk and the orphan queries see the same snapshot.
-  if (auto s = db_.exec("BEGIN", "verifying the audit chain"); !s) return std::unexpected(s.error());
+  if (auto s = db_.exec("BEGIN", "verifying the audit chain"); !s)
+    return std::unexpected(s.error());
   auto report = [&]() -> Result<AuditVerifyReport> {
     AuditVerifyReport out;
     auto walk = Statement::prepare(db_.get(), kVerifyWalk);

@@ -36,11 +36,11 @@ struct IncidentRecord {
 // Everything one alert's triage produced, written together in one batch slot.
 struct TriageRecord {
   std::string alert_id;
-  std::string format;                    // source format name
+  std::string format;  // source format name
   std::optional<TimestampMs> alert_time;
-  std::string raw;                       // original bytes of the alert
-  std::string stage_states_json;         // {"normalize":{...},"extract":[...],...}: each stage's output
-  std::string decision_json;             // the decision as printed, without its "audit" member
+  std::string raw;                // original bytes of the alert
+  std::string stage_states_json;  // {"normalize":{...},"extract":[...],...}: each stage's output
+  std::string decision_json;      // the decision as printed, without its "audit" member
   std::string classification;
   std::string severity;
   std::string priority;
@@ -50,10 +50,10 @@ struct TriageRecord {
 };
 
 struct QuarantineRecord {
-  std::string input_ref;   // "file.json:12" or "file.json@4096"
+  std::string input_ref;  // "file.json:12" or "file.json@4096"
   ErrorCode code{};
   std::string message;
-  std::string bytes;       // the rejected input, whole
+  std::string bytes;  // the rejected input, whole
 };
 
 struct StoredTriage {
@@ -81,8 +81,8 @@ class Store {
   // this record was not accepted (do re-submit it); records accepted earlier stay queued.
   virtual Result<AuditRef> record_triage(const TriageRecord& record) = 0;
   virtual Status quarantine(const QuarantineRecord& record) = 0;  // batched like record_triage
-  virtual Status flush() = 0;  // commit what is pending
-  virtual Result<std::vector<StoredTriage>> load_triages() = 0;                // in arrival order
+  virtual Status flush() = 0;                                     // commit what is pending
+  virtual Result<std::vector<StoredTriage>> load_triages() = 0;   // in arrival order
   virtual Result<std::vector<CorrelationEntry>> load_correlation(TimestampMs since) = 0;
   virtual Result<std::int64_t> quarantine_count() = 0;
   virtual Result<AuditVerifyReport> verify_audit() = 0;
@@ -102,9 +102,12 @@ struct SqliteOptions {
   int commit_attempts = 5;                 // tries of one batch commit before it reports
   int retry_backoff_ms = 5;                // first wait between tries; doubles each time
   int busy_timeout_ms = 200;               // SQLite's own wait for a lock, per statement
+  int page_size = 16384;                   // for new files only (see src/store/README.md)
+  int cache_kib = 32768;                   // SQLite page cache of the connection
 };
 
 inline constexpr std::int64_t kSqliteStoreSchemaVersion = 1;  // PRAGMA user_version
-Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options, const class Clock& clock);
+Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options,
+                                                 const class Clock& clock);
 
 }  // namespace soc

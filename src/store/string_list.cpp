@@ -55,14 +55,14 @@ Result<std::vector<std::string>> decode_string_list(std::string_view json, std::
     items.reserve(parsed.size());
     for (const auto& item : parsed) {
       if (!item.is_string()) {
-        return fail(ErrorCode::kIntegrityError,
-                    fmt::format("{} holds a non-string item", what));
+        return fail(ErrorCode::kIntegrityError, fmt::format("{} holds a non-string item", what));
       }
       items.push_back(item.get<std::string>());
     }
     return items;
   } catch (const nlohmann::json::exception& e) {
-    return fail(ErrorCode::kIntegrityError, fmt::format("{} is not valid JSON: {}", what, e.what()));
+    return fail(ErrorCode::kIntegrityError,
+                fmt::format("{} is not valid JSON: {}", what, e.what()));
   }
 }
 

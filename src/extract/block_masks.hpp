@@ -1,0 +1,30 @@
+// 64-byte block classification for the scanner's skip loop, as bit masks: which bytes may start a
+// handler (an anchor byte whose neighbours allow a match) and which are ASCII alphanumerics.
+// AVX2 when the CPU has it, SSE2 otherwise (x86-64 baseline), scalar as the reference.
+#pragma once
+#include <cstdint>
+
+namespace soc::extract_detail {
+
+struct BlockMasks {
+  std::uint64_t anchors;  // bit i: byte i may start a handler (see anchor_needs_handler)
+  std::uint64_t alnum;    // bit i: byte i is [0-9A-Za-z]
+};
+
+// `window` points at the byte before the block; window[0..65] must be readable (the caller pads
+// with NUL at the ends of the text).
+using BlockMaskFn = BlockMasks (*)(const unsigned char* window);
+
+// The anchor test with its neighbours, exactly as the scalar and AVX2 masks apply it. The SSE2
+// mask is looser (every anchor byte); the scanner re-checks, so results never depend on which
+// implementation ran.
+bool anchor_needs_handler(unsigned char prev, unsigned char byte, unsigned char next);
+
+// Picks the fastest implementation for this CPU (checked once).
+BlockMaskFn block_mask_function();
+BlockMasks block_masks_scalar(const unsigned char* window);
+BlockMasks block_masks_sse2(const unsigned char* window);
+BlockMasks block_masks_avx2(const unsigned char* window);
+bool cpu_has_avx2();
+
+}  // namespace soc::extract_detail
