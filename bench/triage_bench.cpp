@@ -68,7 +68,9 @@ std::vector<soc::InputRecord> make_alerts(const fs::path& examples, std::size_t 
           json.replace(pos, from.size(), to);
       };
       replace("\"kibana.alert.uuid\": \"", fmt::format("\"kibana.alert.uuid\": \"bench-{}-", i));
-      replace("2026-03-1", "2026-02-1");
+      // Every alert at its own time, two seconds apart, like a live feed.
+      for (const char* t : {"2026-03-10T09:42:05.000Z", "2026-03-11T14:23:40.000Z", "2026-03-12T02:47:13.000Z"})
+        replace(t, time);
       if (kind == 1 && i % 4) replace("185.220.101.34", fmt::format("203.0.{}.{}", (i / 250) % 2, i % 250));
     } else if (kind == 3) {
       json = fmt::format(R"({{"title":"Port scan detected","id":"bench-{}","timestamp":"{}","src_ip":"198.51.100.{}",)"

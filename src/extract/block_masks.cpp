@@ -21,8 +21,9 @@ bool anchor_needs_handler(unsigned char prev, unsigned char byte, unsigned char 
     case '@':
     case '\\': return true;
     case ':':
-      return next == '/' || next == '\\' || next == ':' || (n & kHex) || prev == '[' ||
-             prev == '(' || prev == '{';
+      return next == '/' || next == '\\' || next == ':' || (n & kHex) ||
+             ((prev == '[' || prev == '(' || prev == '{') &&
+              (next == ']' || next == ')' || next == '}' || next == ' '));
     case '/': return !label_or_high(prev) && prev != '.' && prev != '/';
     case '[':
     case '(':
@@ -90,12 +91,6 @@ BlockMasks block_masks_sse2(const unsigned char* window) {
 
 namespace {
 
-// Nibble lookup (vpshufb): a byte's class bits are lo_table[low nibble] & hi_table[high nibble];
-// each bit is one rectangle of (high nibble, low nibble) pairs:  1 digit 3x0-9, 2 letters 4x/6x 1-F, 4 letters 5x/7x 0-A, 8 hex letters 4x/6x 1-6,
-//                16 '-', 32 '_', 64 bytes >= 0x80
-enum : char { kCDigit = 1, kCAlphaA = 2, kCAlphaB = 4, kCHexAlpha = 8, kCDash = 16, kCUnder = 32,
-              kCHigh = 64 };
-
 __attribute__((target("avx2"))) inline __m256i lookup(__m256i v, __m256i lo_table,
                                                       __m256i hi_table) {
   const __m256i nibble = _mm256_set1_epi8(0x0F);
@@ -104,86 +99,60 @@ __attribute__((target("avx2"))) inline __m256i lookup(__m256i v, __m256i lo_tabl
   return _mm256_and_si256(_mm256_shuffle_epi8(lo_table, lo), _mm256_shuffle_epi8(hi_table, hi));
 }
 
-__attribute__((target("avx2"))) inline __m256i has(__m256i classes, char bits) {
-  __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(bits)),
-                                   _mm256_setzero_si256());
-  return _mm256_xor_si256(none, _mm256_set1_epi8(-1));
-}
-
 __attribute__((target("avx2"))) inline __m256i is(__m256i v, char c) {
   return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c));
 }
 
+// Unsigned byte comparisons: v < c and v > c.
+__attribute__((target("avx2"))) inline __m256i below(__m256i v, unsigned char c) {
+  return _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(static_cast<char>(c - 1))), v);
+}
+__attribute__((target("avx2"))) inline __m256i above(__m256i v, unsigned char c) {
+  return _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(static_cast<char>(c + 1))), v);
+}
+
 }  // namespace
 
+// Nibble lookups (vpshufb): a byte is in a set when lo_table[low nibble] & hi_table[high nibble]
+// is non-zero. Anchor groups by high nibble: 2x {. / ( -}, 3x {:}, 4x {@ N G}, 5x {\ [ T S},
+// 7x {{}. Alphanumeric groups: 3x digits, 4x/6x letters from 1, 5x/7x letters up to A.
+// The neighbour tests are a cheap superset of anchor_needs_handler for the frequent anchors
+// (JSON colons, date dashes, sentence dots, capital letters); the scanner checks the rest.
 __attribute__((target("avx2"))) BlockMasks block_masks_avx2(const unsigned char* window) {
-  constexpr char kAllLetters = kCAlphaA | kCAlphaB;
-  constexpr char kLo0 = kCDigit | kCAlphaB | kCHigh;
-  constexpr char kLo1to6 = kCDigit | kAllLetters | kCHexAlpha | kCHigh;
-  constexpr char kLo7to9 = kCDigit | kAllLetters | kCHigh;
-  constexpr char kLoA = kAllLetters | kCHigh;
-  constexpr char kLoBtoC = kCAlphaA | kCHigh;
-  const __m256i class_lo = _mm256_setr_epi8(
-      kLo0, kLo1to6, kLo1to6, kLo1to6, kLo1to6, kLo1to6, kLo1to6, kLo7to9, kLo7to9, kLo7to9, kLoA,
-      kLoBtoC, kLoBtoC, kCAlphaA | kCDash | kCHigh, kCAlphaA | kCHigh, kCAlphaA | kCUnder | kCHigh,
-      kLo0, kLo1to6, kLo1to6, kLo1to6, kLo1to6, kLo1to6, kLo1to6, kLo7to9, kLo7to9, kLo7to9, kLoA,
-      kLoBtoC, kLoBtoC, kCAlphaA | kCDash | kCHigh, kCAlphaA | kCHigh, kCAlphaA | kCUnder | kCHigh);
-  constexpr char kHi4or6 = kCAlphaA | kCHexAlpha;
-  constexpr char kHi5 = kCAlphaB | kCUnder;
-  const __m256i class_hi = _mm256_setr_epi8(
-      0, 0, kCDash, kCDigit, kHi4or6, kHi5, kHi4or6, kCAlphaB, kCHigh, kCHigh, kCHigh, kCHigh,
-      kCHigh, kCHigh, kCHigh, kCHigh,  //
-      0, 0, kCDash, kCDigit, kHi4or6, kHi5, kHi4or6, kCAlphaB, kCHigh, kCHigh, kCHigh, kCHigh,
-      kCHigh, kCHigh, kCHigh, kCHigh);
-  constexpr char kAlnumBits = kCDigit | kAllLetters;
-  constexpr char kLabelBits = kAlnumBits | kCDash | kCUnder | kCHigh;
-  const __m256i case_bit = _mm256_set1_epi8(0x20);
+  const __m256i anchor_lo = _mm256_setr_epi8(
+      4, 0, 0, 8, 8, 0, 0, 4, 1, 0, 2, 8 | 16, 8, 1, 1 | 4, 1,  //
+      4, 0, 0, 8, 8, 0, 0, 4, 1, 0, 2, 8 | 16, 8, 1, 1 | 4, 1);
+  const __m256i anchor_hi = _mm256_setr_epi8(
+      0, 0, 1, 2, 4, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0,  //
+      0, 0, 1, 2, 4, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i alnum_lo = _mm256_setr_epi8(
+      1 | 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2 | 4, 2, 2, 2, 2, 2,  //
+      1 | 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2 | 4, 2, 2, 2, 2, 2);
+  const __m256i alnum_hi = _mm256_setr_epi8(
+      0, 0, 0, 1, 2, 4, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0,  //
+      0, 0, 0, 1, 2, 4, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i zero = _mm256_setzero_si256();
   BlockMasks m{0, 0};
   for (int half = 0; half < 2; ++half) {
     const unsigned char* w = window + 32 * half;
     __m256i p = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
     __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 1));
     __m256i n = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 2));
-    __m256i xc = lookup(x, class_lo, class_hi);
-    __m256i pc = lookup(p, class_lo, class_hi);
-    __m256i nc = lookup(n, class_lo, class_hi);
-    __m256i p_label = has(pc, kLabelBits);
-    __m256i n_label = has(nc, kLabelBits);
-    __m256i p_open = _mm256_or_si256(_mm256_or_si256(is(p, '['), is(p, '(')), is(p, '{'));
-    __m256i n_folded = _mm256_or_si256(n, case_bit);
-
-    __m256i dot = _mm256_and_si256(is(x, '.'), _mm256_and_si256(p_label, n_label));
-    __m256i always = _mm256_or_si256(is(x, '@'), is(x, '\\'));
-    __m256i colon_next = _mm256_or_si256(
-        _mm256_or_si256(is(n, '/'), is(n, '\\')),
-        _mm256_or_si256(is(n, ':'), has(nc, kCDigit | kCHexAlpha)));
-    __m256i colon = _mm256_and_si256(is(x, ':'), _mm256_or_si256(colon_next, p_open));
-    __m256i p_path = _mm256_or_si256(p_label, _mm256_or_si256(is(p, '.'), is(p, '/')));
-    __m256i slash = _mm256_andnot_si256(p_path, is(x, '/'));
-    __m256i open_next = _mm256_or_si256(
-        _mm256_or_si256(_mm256_or_si256(is(n, '.'), is(n, '@')), _mm256_or_si256(is(n, ':'), is(n, ' '))),
-        _mm256_or_si256(is(n_folded, 'd'), is(n_folded, 'a')));
-    __m256i open = _mm256_and_si256(
-        _mm256_or_si256(_mm256_or_si256(is(x, '['), is(x, '(')), is(x, '{')), open_next);
-    __m256i dash = _mm256_and_si256(is(x, '-'), is(_mm256_or_si256(p, case_bit), 'e'));
-    __m256i upper_x = _mm256_or_si256(_mm256_or_si256(is(x, 'T'), is(x, 'S')),
-                                      _mm256_or_si256(is(x, 'N'), is(x, 'G')));
-    __m256i upper_next = _mm256_or_si256(
-        _mm256_or_si256(has(nc, kCDigit), is(n, 'A')),
-        _mm256_or_si256(_mm256_or_si256(is(n, ' '), is(n, ':')), _mm256_or_si256(is(n, '#'), is(n, '='))));
-    __m256i p_word = has(pc, kAlnumBits | kCUnder);
-    __m256i upper_prev = _mm256_or_si256(
-        _mm256_or_si256(is(p, 'A'), _mm256_or_si256(is(p, 'S'), is(p, 's'))),
-        _mm256_xor_si256(p_word, _mm256_set1_epi8(-1)));
-    __m256i upper = _mm256_and_si256(upper_x, _mm256_and_si256(upper_next, upper_prev));
-
-    __m256i any = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(dot, always), colon),
-                                  _mm256_or_si256(_mm256_or_si256(slash, open),
-                                                  _mm256_or_si256(dash, upper)));
-    auto anchors = static_cast<std::uint32_t>(_mm256_movemask_epi8(any));
-    auto alnum = static_cast<std::uint32_t>(_mm256_movemask_epi8(has(xc, kAlnumBits)));
+    __m256i anchor = _mm256_cmpeq_epi8(lookup(x, anchor_lo, anchor_hi), zero);  // 0xFF: not one
+    __m256i alnum = _mm256_cmpeq_epi8(lookup(x, alnum_lo, alnum_hi), zero);
+    // Anchors ruled out by a neighbour: a dot next to a space, quote or bracket; a colon before
+    // a quote; a dash not after 'e'; T/S/N/G before a letter.
+    __m256i dot_out = _mm256_and_si256(is(x, '.'), _mm256_or_si256(below(p, '-'), below(n, '-')));
+    __m256i colon_out = _mm256_and_si256(is(x, ':'), is(n, '"'));
+    __m256i dash_out = _mm256_andnot_si256(is(_mm256_or_si256(p, _mm256_set1_epi8(0x20)), 'e'),
+                                           is(x, '-'));
+    __m256i upper_x = _mm256_and_si256(above(x, 'F'), below(x, 'U'));
+    __m256i upper_out = _mm256_and_si256(upper_x, above(n, 'A'));
+    __m256i out = _mm256_or_si256(_mm256_or_si256(dot_out, colon_out), _mm256_or_si256(dash_out, upper_out));
+    auto anchors = static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_or_si256(anchor, out)));
+    auto letters = static_cast<std::uint32_t>(~_mm256_movemask_epi8(alnum));
     m.anchors |= static_cast<std::uint64_t>(anchors) << (32 * half);
-    m.alnum |= static_cast<std::uint64_t>(alnum) << (32 * half);
+    m.alnum |= static_cast<std::uint64_t>(letters) << (32 * half);
   }
   return m;
 }

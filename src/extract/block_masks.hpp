@@ -15,9 +15,8 @@ struct BlockMasks {
 // with NUL at the ends of the text).
 using BlockMaskFn = BlockMasks (*)(const unsigned char* window);
 
-// The anchor test with its neighbours, exactly as the scalar and AVX2 masks apply it. The SSE2
-// mask is looser (every anchor byte); the scanner re-checks, so results never depend on which
-// implementation ran.
+// The anchor test with its neighbours, as the scalar mask applies it. The SIMD masks may be looser
+// (a superset); the scanner re-checks, so results never depend on which implementation ran.
 bool anchor_needs_handler(unsigned char prev, unsigned char byte, unsigned char next);
 
 // Picks the fastest implementation for this CPU (checked once).

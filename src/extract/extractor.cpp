@@ -140,7 +140,14 @@ class ScanningExtractor final : public Extractor {
     }
     report.bytes_scanned += text.size();
     FoundSink sink(found, limits_.max_observables, report);
-    FieldKind kind = field_kind(field);
+    // Alerts repeat the same few field names: remember the last answer per thread.
+    thread_local std::string last_field;
+    thread_local FieldKind last_kind = FieldKind::kText;
+    if (field != last_field) {
+      last_field.assign(field);
+      last_kind = field_kind(field);
+    }
+    FieldKind kind = last_kind;
     if (kind != FieldKind::kText) field_observable(text, kind, sink);
     extract_detail::scan_text(config_, text, sink);
   }

@@ -59,9 +59,18 @@ FoundSink::FoundSink(std::vector<Found>& out, std::size_t max_observables, Extra
   seen_->reset();
 }
 
-void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
-                    std::string&& value) {
-  // A 64-bit fingerprint of (type, value), eight bytes at a time.
+bool SeenSet::contains(std::uint64_t key) const {
+  if (slots_.empty()) return false;
+  std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;;
+       i = (i + 1) & mask) {
+    if (slots_[i].generation != generation_) return false;
+    if (slots_[i].key == key) return true;
+  }
+}
+
+// A 64-bit fingerprint of (type, value), eight bytes at a time.
+std::uint64_t FoundSink::fingerprint(ObservableType type, std::string_view value) {
   std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (static_cast<std::uint64_t>(type) << 56) ^ value.size();
   std::size_t i = 0;
   for (; i + 8 <= value.size(); i += 8) {
@@ -73,8 +82,12 @@ void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
   std::uint64_t tail = 0;
   std::memcpy(&tail, value.data() + i, value.size() - i);
   h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
-  h ^= h >> 29;
-  if (!seen_->insert(h)) return;
+  return h ^ (h >> 29);
+}
+
+void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
+                    std::string&& value) {
+  if (!seen_->insert(fingerprint(type, value))) return;
   if (kept_ >= max_) {
     ++report_.observables_dropped;
     return;
@@ -127,6 +140,13 @@ struct Candidate {
   std::uint32_t parent;  // the structure this was derived from (URL host), 0 if none
   std::string value;
 };
+
+// Finalization order: by start, the longer first (a structure before what it contains).
+bool comes_before(const Candidate& a, const Candidate& b) {
+  if (a.start != b.start) return a.start < b.start;
+  if (a.end != b.end) return a.end > b.end;
+  return a.id < b.id;
+}
 
 struct Label {
   std::uint32_t begin;
@@ -194,8 +214,9 @@ constexpr Hive kHives[] = {
 class Scanner {
  public:
   Scanner(const ScanConfig& config, std::string_view text, FoundSink& sink,
-          std::vector<Candidate>& pending)
-      : config_(config),
+          std::vector<Candidate>& pending, BlockMaskFn masks)
+      : masks_(masks),
+        config_(config),
         s_(reinterpret_cast<const unsigned char*>(text.data())),
         n_(text.size()),
         sink_(sink),
@@ -249,6 +270,7 @@ class Scanner {
   void flush(std::size_t limit);
   void finalize(Candidate& c);
 
+  BlockMaskFn masks_;
   const ScanConfig& config_;
   const unsigned char* s_;
   std::size_t n_;
@@ -262,7 +284,7 @@ class Scanner {
   std::size_t suppressed_next_ = 0;
 
   // Watermarks, one per handler family.
-  std::size_t next_flush_ = 64;
+  std::size_t pending_head_ = 0;  // pending_[0, pending_head_) are finalized
   std::size_t dot_done_ = 0, at_done_ = 0, url_done_ = 0, v6_done_ = 0, win_done_ = 0,
               unix_done_ = 0;
   NameRun run_;  // scratch for handlers (a NameRun is large)
@@ -393,10 +415,15 @@ void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun&
     unsigned char c = s_[pos];
     std::uint16_t k = kCharClass[c];
     if (k & kLabel) {
-      digits = digits && (k & kDigit);
-      upper = upper || (k & kUpper);
-      low = low || (k & kLower);
-      ++pos;
+      std::uint16_t any = 0, all = kDigit;
+      do {
+        any |= k;
+        all &= k;
+        k = ++pos < n_ ? kCharClass[s_[pos]] : 0;
+      } while (k & kLabel);
+      digits = digits && (all & kDigit);
+      upper = upper || (any & kUpper);
+      low = low || (any & kLower);
       continue;
     }
     if (k & kHigh) {
@@ -628,6 +655,17 @@ bool Scanner::try_ipv4(std::size_t i, std::size_t& consumed) {
 void Scanner::handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed) {
   if (at_begin < at_done_) return;
   at_done_ = at_end;
+  // The domain first: it is what most stray '@' lack, and it is cheap to reject.
+  std::size_t domain_begin = at_end;
+  if (bracketed && at(domain_begin) == ' ') ++domain_begin;
+  if (!(cls(domain_begin) & (kLabel | kHigh))) return;
+  NameRun& run = host_run_;
+  parse_name(domain_begin, domain_begin, run);
+  at_done_ = std::max(at_done_, run.scan_end);
+  if (run.count < 2 || run.begin != domain_begin) return;
+  std::string domain;
+  if (!domain_value(run, DomainContext::kEmail, domain)) return;
+
   std::size_t local_end = at_begin;
   if (bracketed && at(local_end - 1) == ' ') --local_end;
   std::size_t floor = floor_for(at_begin, 0);
@@ -662,23 +700,12 @@ void Scanner::handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed
   std::size_t lead = 0;
   while (lead < local.size() && local[lead] == '.') ++lead;
   std::size_t local_begin = i;
-  for (std::size_t dropped = 0; dropped < lead;) {
-    std::size_t len = is_open(s_[local_begin]) ? match_defang(local_begin).length : 1;
-    local_begin += len;
-    ++dropped;
-  }
+  for (std::size_t dropped = 0; dropped < lead; ++dropped)
+    local_begin += is_open(s_[local_begin]) ? match_defang(local_begin).length : 1;
   local.erase(0, lead);
   if (local.empty() || local.size() > 64 || local.back() == '.' ||
       local.find("..") != std::string::npos)
     return;
-  std::size_t domain_begin = at_end;
-  if (bracketed && at(domain_begin) == ' ') ++domain_begin;
-  NameRun& run = host_run_;
-  parse_name(domain_begin, domain_begin, run);
-  at_done_ = std::max(at_done_, run.scan_end);
-  if (run.count == 0 || run.begin != domain_begin) return;
-  std::string domain;
-  if (!domain_value(run, DomainContext::kEmail, domain)) return;
   std::string email = local;
   email.push_back('@');
   email += domain;
@@ -832,24 +859,26 @@ bool Scanner::try_url(std::size_t p) {
       }
       break;
     }
-    for (std::size_t i = q; i < end;) {
+    url.reserve(url.size() + (end - q));
+    std::size_t copied = q;
+    for (std::size_t i = q; i < end; ++i) {
       unsigned char d = s_[i];
-      if (is_open(d)) {
-        DefangMatch m = match_defang(i);
-        if (m.kind == Defang::kDot && i + m.length <= end) {
-          url.push_back('.');
-          i += m.length;
-          continue;
-        }
-      }
+      if (!is_open(d) && d != '\\') continue;
+      std::size_t skip = 0;
+      char replacement = 0;
       if (d == '\\' && at(i + 1) == '/') {
-        url.push_back('/');
-        i += 2;
-        continue;
+        skip = 2, replacement = '/';
+      } else if (is_open(d)) {
+        DefangMatch m = match_defang(i);
+        if (m.kind == Defang::kDot && i + m.length <= end) skip = m.length, replacement = '.';
       }
-      url.push_back(static_cast<char>(d));
-      ++i;
+      if (skip == 0) continue;
+      url.append(reinterpret_cast<const char*>(s_ + copied), i - copied);
+      url.push_back(replacement);
+      i += skip - 1;
+      copied = i + 1;
     }
+    url.append(reinterpret_cast<const char*>(s_ + copied), end - copied);
   }
   url_done_ = std::max(url_done_, std::max(end, host_end));
   std::uint32_t id = 0;
@@ -872,9 +901,21 @@ void Scanner::handle_ipv6(std::size_t p) {
   std::size_t b = p;
   while (b > floor && ((kCharClass[s_[b - 1]] & kHex) || s_[b - 1] == ':')) --b;
   std::size_t e = p;
-  while (e < n_ && ((kCharClass[s_[e]] & kHex) || s_[e] == ':' || s_[e] == '.')) ++e;
+  std::size_t colons = 0;
+  bool gap = false;
+  for (; e < n_; ++e) {
+    unsigned char c = s_[e];
+    if (c == ':') {
+      ++colons;
+      gap = gap || (e > 0 && s_[e - 1] == ':');
+    } else if (!(kCharClass[c] & kHex) && c != '.') {
+      break;
+    }
+  }
+  for (std::size_t k = b; k < p; ++k) colons += s_[k] == ':';
   v6_done_ = e;
-  if (e - b > 45) return;
+  // Without "::" an address has seven colons (six with a dotted quad): "22:35:00" is a time.
+  if (e - b > 45 || (!gap && colons < 6)) return;
   if (b > 0) {
     unsigned char c = s_[b - 1];
     if ((kCharClass[c] & kAlnum) || c == '_' || c == ':' || c == '.' || c == ']' || c == ')')
@@ -989,18 +1030,15 @@ std::uint32_t Scanner::parse_windows_path(std::size_t begin, std::size_t body, s
     break;
   }
   std::string value = std::move(root);
+  value.reserve(value.size() + (end - body));
   std::size_t components = 0;
-  bool in_separator = true;
-  for (std::size_t i = body; i < end; ++i) {
-    unsigned char c = s_[i];
-    if (c == '\\' || c == '/') {
-      if (!in_separator) value.push_back('\\');
-      in_separator = true;
-      continue;
-    }
-    if (in_separator) ++components;
-    in_separator = false;
-    value.push_back(static_cast<char>(c));
+  for (std::size_t i = body; i < end;) {
+    while (i < end && (s_[i] == '\\' || s_[i] == '/')) ++i;
+    std::size_t component = i;
+    while (i < end && s_[i] != '\\' && s_[i] != '/') ++i;
+    if (i == component) break;
+    if (components++) value.push_back('\\');
+    value.append(reinterpret_cast<const char*>(s_ + component), i - component);
   }
   if (components == 0) return 0;
   return emit(type, begin, end, std::move(value), kCoverFile);
@@ -1344,7 +1382,7 @@ void Scanner::on_anchor(std::size_t p) {
       break;
     case '@': handle_at(p, p + 1, false); break;
     case ':':
-      if (next == '/' || next == '\\' || is_open(prev)) {
+      if (next == '/' || next == '\\' || (is_open(prev) && (is_close(next) || next == ' '))) {
         if (try_url(p)) break;
       }
       if ((next_class & kHex) || next == ':') handle_ipv6(p);
@@ -1378,9 +1416,16 @@ void Scanner::on_anchor(std::size_t p) {
 
 std::uint32_t Scanner::emit(Type type, std::size_t start, std::size_t end, std::string&& value,
                             CoverKind cover, std::uint32_t parent) {
+  // A value already reported adds nothing, whatever would happen to this occurrence. Structures
+  // still go through: they suppress what they contain.
+  if (cover == kCoverNone && sink_.already_reported(type, value)) return 0;
   std::uint32_t id = ++next_id_;
   pending_.push_back(Candidate{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end),
                                type, cover, id, parent, std::move(value)});
+  // Keep the pending list in finalization order; finds arrive almost sorted, so this rarely moves.
+  for (std::size_t k = pending_.size() - 1; k > pending_head_ && comes_before(pending_[k], pending_[k - 1]);
+       --k)
+    std::swap(pending_[k], pending_[k - 1]);
   return id;
 }
 
@@ -1401,15 +1446,13 @@ void Scanner::finalize(Candidate& c) {
 }
 
 void Scanner::flush(std::size_t limit) {
-  if (pending_.empty()) return;
-  std::sort(pending_.begin(), pending_.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.start != b.start) return a.start < b.start;
-    if (a.end != b.end) return a.end > b.end;
-    return a.id < b.id;
-  });
-  std::size_t k = 0;
-  while (k < pending_.size() && pending_[k].start < limit) finalize(pending_[k++]);
-  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(k));
+  while (pending_head_ < pending_.size() && pending_[pending_head_].start < limit)
+    finalize(pending_[pending_head_++]);
+  // Drop the finalized prefix once it is the larger part, so each find is moved O(1) times.
+  if (pending_head_ * 2 >= pending_.size()) {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
+    pending_head_ = 0;
+  }
 }
 
 // Bit i of the result is set when bits i..i+24 of the 128-bit value (hi:lo) are all set, for
@@ -1426,7 +1469,7 @@ std::uint64_t runs_of_25(std::uint64_t lo, std::uint64_t hi) {
 }
 
 void Scanner::run() {
-  const BlockMaskFn masks = block_mask_function();
+  const BlockMaskFn masks = masks_;
   auto block_at = [&](std::size_t base) {
     if (base >= n_) return BlockMasks{0, 0};
     if (base > 0 && base + 65 <= n_) return masks(s_ + base - 1);
@@ -1449,19 +1492,17 @@ void Scanner::run() {
       handle_long(base + static_cast<std::size_t>(__builtin_ctzll(bits)));
     previous_alnum_top = current.alnum >> 63;
     current = next;
-    if (pending_.size() >= next_flush_ && base > kMaxLeftReach) {
-      flush(base - kMaxLeftReach);
-      next_flush_ = std::max<std::size_t>(64, 2 * pending_.size());
-    }
+    if (pending_.size() - pending_head_ >= 64 && base > kMaxLeftReach) flush(base - kMaxLeftReach);
   }
   flush(static_cast<std::size_t>(-1));
 }
 
 }  // namespace
 
-void scan_text(const ScanConfig& config, std::string_view text, FoundSink& sink) {
+void scan_text(const ScanConfig& config, std::string_view text, FoundSink& sink,
+               BlockMaskFn masks) {
   thread_local std::vector<Candidate> pending;
-  Scanner scanner(config, text, sink, pending);
+  Scanner scanner(config, text, sink, pending, masks ? masks : block_mask_function());
   scanner.run();
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/observable.hpp"
+#include "extract/block_masks.hpp"
 #include "extract/extractor.hpp"
 #include "extract/public_suffix.hpp"
 
@@ -23,6 +24,7 @@ struct Found {
 class SeenSet {
  public:
   bool insert(std::uint64_t key);  // false if already present
+  bool contains(std::uint64_t key) const;
   void reset();
 
  private:
@@ -42,9 +44,13 @@ class FoundSink {
  public:
   FoundSink(std::vector<Found>& out, std::size_t max_observables, ExtractReport& report);
   void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value);
+  bool already_reported(ObservableType type, std::string_view value) const {
+    return seen_->contains(fingerprint(type, value));
+  }
   ExtractReport& report() { return report_; }
 
  private:
+  static std::uint64_t fingerprint(ObservableType type, std::string_view value);
   std::vector<Found>& out_;
   std::size_t max_;
   std::size_t kept_ = 0;
@@ -57,7 +63,9 @@ struct ScanConfig {
   std::size_t max_url_bytes = 8192;
 };
 
-// Scans `text` once (time linear in its size) and reports every observable to `sink`.
-void scan_text(const ScanConfig& config, std::string_view text, FoundSink& sink);
+// Scans `text` once (time linear in its size) and reports every observable to `sink`. `masks`
+// chooses the block classifier (tests compare them); null picks the fastest for this CPU.
+void scan_text(const ScanConfig& config, std::string_view text, FoundSink& sink,
+               BlockMaskFn masks = nullptr);
 
 }  // namespace soc::extract_detail

@@ -11,10 +11,14 @@ void CorrelationIndex::add(CorrelationEntry entry) {
   entries_.push_back(std::move(entry));
   for (const auto& e : entries_.back().entities) {
     auto& list = by_entity_[e];
-    // Alerts mostly arrive in time order: append, or insert where the time belongs.
-    auto at = list.end();
-    while (at != list.begin() && entries_[*(at - 1)].time > t) --at;
-    list.insert(at, pos);
+    // Alerts mostly arrive in time order (append); a late one goes where its time belongs.
+    if (list.empty() || entries_[list.back()].time <= t) {
+      list.push_back(pos);
+    } else {
+      auto at = std::upper_bound(list.begin(), list.end(), t,
+                                 [&](TimestampMs time, std::size_t p) { return time < entries_[p].time; });
+      list.insert(at, pos);
+    }
   }
 }
 

@@ -578,13 +578,19 @@ class HistoryTool final : public InvestigationTool {
               std::find(ce.chain_tactics.begin(), ce.chain_tactics.end(), tac) == ce.chain_tactics.end())
             ce.chain_tactics.push_back(tac);
     }
-    for (const auto& r : ce.related)
+    // The five most recent are named; the rest are counted.
+    constexpr std::size_t kNamed = 5;
+    const std::size_t first_named = ce.related.size() > kNamed ? ce.related.size() - kNamed : 0;
+    for (std::size_t i = first_named; i < ce.related.size(); ++i) {
+      const RelatedAlert& r = ce.related[i];
       said.push_back(fmt::format("'{}' ({}) {:.0f} h earlier on {}, closed as {}{}", r.entry.rule_name, r.entry.alert_id,
                                  r.hours_before, r.shared_entity.substr(r.shared_entity.find(':') + 1),
                                  r.entry.classification.empty() ? "open" : r.entry.classification,
                                  r.entry.closed_by.empty() ? "" : " by " + r.entry.closed_by));
-    if (ce.related_total > static_cast<int>(ce.related.size()))
-      said.push_back(fmt::format("and {} older alerts on the same entities", ce.related_total - static_cast<int>(ce.related.size())));
+    }
+    if (ce.related_total > static_cast<int>(ce.related.size() - first_named))
+      said.push_back(fmt::format("and {} older alerts on the same entities",
+                                 ce.related_total - static_cast<int>(ce.related.size() - first_named)));
     if (ce.kill_chain) said.push_back("tactics progress: " + join(ce.chain_tactics, " -> "));
     ev.steps.push_back({"Have these hosts and accounts raised alerts before?",
                         fmt::format("history({})", join(entities, ", ")),

@@ -348,16 +348,17 @@ Status SqliteStore::check_or_create_schema() {
   }
   auto version = db_.query_int("PRAGMA user_version", "reading the schema version");
   if (!version) return std::unexpected(version.error());
+  // Another program's database (marked by its id or its schema version) is never touched.
+  if ((*version > 0 || *application_id != 0) && *application_id != kApplicationId) {
+    return fail(ErrorCode::kStoreError,
+                fmt::format("'{}' is not a soc-triage store (application_id {}, user_version {})",
+                            options_.path, *application_id, *version));
+  }
   if (*version > kSqliteStoreSchemaVersion) {
     return fail(ErrorCode::kUnsupported,
                 fmt::format("store '{}' has schema version {}, newer than the {} this build of "
                             "soc-triage supports; upgrade soc-triage to open it",
                             options_.path, *version, kSqliteStoreSchemaVersion));
-  }
-  if (*version > 0 && *application_id != kApplicationId) {
-    return fail(ErrorCode::kStoreError,
-                fmt::format("'{}' is not a soc-triage store (application_id {})", options_.path,
-                            *application_id));
   }
   if (*version == kSqliteStoreSchemaVersion) return {};
 
