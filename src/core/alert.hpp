@@ -40,6 +40,7 @@ struct Alert {
   std::vector<std::string> categories;     // source categories: "authentication", "email", ...
   std::string outcome;                     // "success", "failure" or "" when the source says
   std::optional<std::int64_t> event_count; // how many events the rule aggregated
+  std::string source_country;              // ISO 3166 alpha-2 of the source, when the SIEM geolocated it
   std::vector<Observable> observables;     // from structured fields, with roles
   std::vector<TextField> texts;            // free text for the extractor
   std::string raw;                         // the original bytes, kept for audit and replay

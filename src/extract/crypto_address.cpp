@@ -1,8 +1,6 @@
 // Bitcoin (base58check, bech32/bech32m) and Monero (block base58 + Keccak-256) address checks.
 #include "extract/crypto_address.hpp"
 
-#include <openssl/sha.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +8,91 @@
 
 namespace soc::crypto_address {
 namespace {
+
+// SHA-256 (FIPS 180-4), only for the 21-byte payload of a base58check address: linked here
+// rather than through OpenSSL, whose one-shot call costs more than the whole check should.
+class Sha256 {
+ public:
+  static std::array<std::uint8_t, 32> hash(const std::uint8_t* data, std::size_t len) {
+    static const Constants k;
+    std::uint32_t h[8];
+    std::memcpy(h, k.initial, sizeof h);
+    std::uint8_t block[64];
+    std::size_t done = 0;
+    bool padded = false, length_written = false;
+    while (!length_written) {
+      std::size_t take = len - done < 64 ? len - done : 64;
+      std::memset(block, 0, 64);
+      std::memcpy(block, data + done, take);
+      done += take;
+      if (take < 64 && !padded) {
+        block[take] = 0x80;
+        padded = true;
+      }
+      if (padded && take < 56) {
+        std::uint64_t bits = static_cast<std::uint64_t>(len) * 8;
+        for (int i = 0; i < 8; ++i) block[63 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+        length_written = true;
+      }
+      compress(h, block, k.round);
+    }
+    std::array<std::uint8_t, 32> out{};
+    for (int i = 0; i < 32; ++i) out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h[i / 4] >> (24 - 8 * (i % 4)));
+    return out;
+  }
+
+ private:
+  struct Constants {
+    std::uint32_t initial[8];
+    std::uint32_t round[64];
+    // The fractional bits of square and cube roots of the first primes, computed exactly with
+    // integer roots instead of being typed in.
+    Constants() {
+      __extension__ using U128 = unsigned __int128;
+      auto root_bits = [](std::uint64_t prime, int degree) {
+        U128 target = static_cast<U128>(prime) << (32 * degree);  // prime * 2^(32*degree)
+        std::uint64_t lo = 0, hi = 1ull << 40;
+        while (lo < hi) {  // largest x with x^degree <= target
+          std::uint64_t mid = (lo + hi + 1) / 2;
+          U128 power = 1;
+          for (int i = 0; i < degree; ++i) power *= mid;
+          if (power <= target) lo = mid;
+          else hi = mid - 1;
+        }
+        return static_cast<std::uint32_t>(lo);  // the low 32 bits are the fraction
+      };
+      int found = 0;
+      for (std::uint64_t candidate = 2; found < 64; ++candidate) {
+        bool prime = true;
+        for (std::uint64_t d = 2; d * d <= candidate; ++d) prime = prime && candidate % d != 0;
+        if (!prime) continue;
+        if (found < 8) initial[found] = root_bits(candidate, 2);
+        round[found++] = root_bits(candidate, 3);
+      }
+    }
+  };
+
+  static std::uint32_t rotr(std::uint32_t v, int n) { return (v >> n) | (v << (32 - n)); }
+
+  static void compress(std::uint32_t* h, const std::uint8_t* block, const std::uint32_t* k) {
+    std::uint32_t w[64];
+    for (int i = 0; i < 16; ++i)
+      w[i] = static_cast<std::uint32_t>(block[4 * i] << 24 | block[4 * i + 1] << 16 |
+                                        block[4 * i + 2] << 8 | block[4 * i + 3]);
+    for (int i = 16; i < 64; ++i) {
+      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int i = 0; i < 64; ++i) {
+      std::uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+      std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+  }
+};
 
 constexpr std::string_view kBase58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -25,19 +108,25 @@ const Base58Table kBase58Table;
 
 int base58_digit(char c) { return kBase58Table.value[static_cast<unsigned char>(c)]; }
 
-// Big-endian base58 decode into exactly `out_len` bytes; false on overflow or a bad character.
+// Big-endian base58 decode into exactly `out_len` (<= 28) bytes; false on overflow or a bad
+// character. Works on 32-bit limbs, least significant first.
 bool base58_decode(std::string_view text, std::uint8_t* out, std::size_t out_len) {
-  std::memset(out, 0, out_len);
+  std::uint32_t limbs[7] = {};
   for (char c : text) {
     int digit = base58_digit(c);
     if (digit < 0) return false;
-    unsigned carry = static_cast<unsigned>(digit);
-    for (std::size_t i = out_len; i-- > 0;) {
-      carry += 58u * out[i];
-      out[i] = static_cast<std::uint8_t>(carry & 0xFF);
-      carry >>= 8;
+    std::uint64_t carry = static_cast<std::uint64_t>(digit);
+    for (std::uint32_t& limb : limbs) {
+      carry += 58ull * limb;
+      limb = static_cast<std::uint32_t>(carry);
+      carry >>= 32;
     }
     if (carry) return false;
+  }
+  for (std::size_t i = 0; i < 28; ++i) {
+    auto byte = static_cast<std::uint8_t>(limbs[i / 4] >> (8 * (i % 4)));
+    if (i < out_len) out[out_len - 1 - i] = byte;
+    else if (byte) return false;  // does not fit in out_len bytes
   }
   return true;
 }
@@ -54,10 +143,9 @@ bool is_base58check_bitcoin(std::string_view text) {
   while (leading_zero_bytes < sizeof raw && raw[leading_zero_bytes] == 0) ++leading_zero_bytes;
   if (leading_ones != leading_zero_bytes) return false;
   if (raw[0] != (text[0] == '1' ? 0x00 : 0x05)) return false;
-  std::uint8_t first[SHA256_DIGEST_LENGTH], second[SHA256_DIGEST_LENGTH];
-  SHA256(raw, 21, first);
-  SHA256(first, sizeof first, second);
-  return std::memcmp(second, raw + 21, 4) == 0;
+  auto first = Sha256::hash(raw, 21);
+  auto second = Sha256::hash(first.data(), first.size());
+  return std::memcmp(second.data(), raw + 21, 4) == 0;
 }
 
 constexpr std::string_view kBech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";

@@ -659,6 +659,14 @@ void Scanner::handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed
   std::size_t domain_begin = at_end;
   if (bracketed && at(domain_begin) == ' ') ++domain_begin;
   if (!(cls(domain_begin) & (kLabel | kHigh))) return;
+  // A domain has a separator after its first label ("x@y@" has none).
+  std::size_t first_label_end = domain_begin;
+  while (cls(first_label_end) & kLabel) ++first_label_end;
+  unsigned char after = at(first_label_end);
+  if (after != '.' && !is_open(after) && after != ' ' && !(kCharClass[after] & kHigh)) {
+    at_done_ = std::max(at_done_, first_label_end);
+    return;
+  }
   NameRun& run = host_run_;
   parse_name(domain_begin, domain_begin, run);
   at_done_ = std::max(at_done_, run.scan_end);

@@ -64,6 +64,7 @@ struct BaselineEvidence {
   bool off_hours = false;                  // alert hour outside the subject's usual hours
   std::string usual_hours;                 // "22:00-23:00"
   bool unusual_source_host = false;
+  std::string unusual_country;             // the source country, when the account never logged on from it
   bool outside_business_hours = false;     // fallback when no baseline exists
 };
 

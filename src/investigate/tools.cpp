@@ -348,8 +348,8 @@ class SiemQueryTool final : public InvestigationTool {
     if (call.query == "auth_from_source") auth_from_source(call, t, env, ev);
     else if (call.query == "mail_activity") mail_activity(call, t, env, ev);
     else if (call.query == "lateral_connections") lateral_connections(call, t, env, ev);
-    else if (call.query == "user_baseline") baseline(call, t, cfg, env, ev, true);
-    else if (call.query == "host_baseline") baseline(call, t, cfg, env, ev, false);
+    else if (call.query == "user_baseline") baseline(call, alert, t, cfg, env, ev, true);
+    else if (call.query == "host_baseline") baseline(call, alert, t, cfg, env, ev, false);
     else if (call.query == "process_execution") process_execution(call, t, env, ev);
   }
 
@@ -447,8 +447,8 @@ class SiemQueryTool final : public InvestigationTool {
     return join(ranges, ", ");
   }
 
-  static void baseline(const ToolCall& call, TimestampMs t, const Config& cfg, ToolEnvironment& env, Evidence& ev,
-                       bool for_user) {
+  static void baseline(const ToolCall& call, const Alert& alert, TimestampMs t, const Config& cfg,
+                       ToolEnvironment& env, Evidence& ev, bool for_user) {
     if (call.subjects.empty()) return;
     const Observable& subject = call.subjects.front();
     // The baseline stops an hour before the alert so the activity under review does not teach itself.
@@ -483,6 +483,11 @@ class SiemQueryTool final : public InvestigationTool {
         be.off_hours = be.off_hours || off;
         said.push_back(fmt::format("active {}; the alert is at {:02}:xx, {}", be.usual_hours, hour,
                                    off ? "outside those hours" : "within those hours"));
+        if (!alert.source_country.empty() && !b.countries.empty() && !b.countries.count(alert.source_country)) {
+          be.unusual_country = alert.source_country;
+          said.push_back(fmt::format("never logged on from {} before (usually {})", alert.source_country,
+                                     join(std::vector<std::string>(b.countries.begin(), b.countries.end()), ", ")));
+        }
         for (const auto& s : call.subjects)
           if (s.role == Role::kSource && s.type == ObservableType::kHost && !b.source_hosts.empty() &&
               !b.source_hosts.count(env.context.host_key(s.value))) {

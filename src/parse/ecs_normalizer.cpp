@@ -103,6 +103,7 @@ Result<Alert> EcsNormalizer::normalize(simdjson::dom::element doc) const {
   for (auto& c : alert.categories) c = to_lower(c);
   alert.outcome = to_lower(json::get_string(doc, {"event.outcome"}));
   alert.event_count = json::get_int(doc, {"kibana.alert.threshold_result.count", "event.count"});
+  alert.source_country = json::get_string(doc, {"source.geo.country_iso_code", "client.geo.country_iso_code"});
 
   const bool is_authentication =
       std::find(alert.categories.begin(), alert.categories.end(), "authentication") != alert.categories.end();

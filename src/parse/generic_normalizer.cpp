@@ -90,6 +90,7 @@ Result<Alert> GenericNormalizer::normalize(simdjson::dom::element doc) const {
   alert.outcome = to_lower(json::get_string(doc, {"outcome", "result", "status"}));
   if (alert.outcome != "success" && alert.outcome != "failure") alert.outcome.clear();
   alert.event_count = json::get_int(doc, {"count", "event_count"});
+  alert.source_country = json::get_string(doc, {"src_country", "source_country", "country"});
 
   add_addresses(alert, doc, {"src_ip", "source_ip", "src", "source", "source.ip", "client_ip", "attacker_ip"},
                 Role::kSource);

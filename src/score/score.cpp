@@ -213,7 +213,12 @@ void time_factor(const Alert& alert, const Evidence& ev, const Config& cfg, Risk
       points += 4;
       why.push_back("from a host the account does not usually use");
     }
-    if (!b.off_hours && !b.unusual_source_host && b.new_destinations.empty() && time_sensitive(ev.category)) {
+    if (!b.unusual_country.empty()) {
+      points += 5;
+      why.push_back(fmt::format("from {}, a country the account never logged on from", b.unusual_country));
+    }
+    if (!b.off_hours && !b.unusual_source_host && b.unusual_country.empty() && b.new_destinations.empty() &&
+        time_sensitive(ev.category)) {
       points -= 5;
       why.push_back(fmt::format("matches {}'s usual pattern (hours {})", b.subject, b.usual_hours));
     }

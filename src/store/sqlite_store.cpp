@@ -249,7 +249,10 @@ class SqliteStore final : public Store {
 
   ~SqliteStore() override {
     // Last chance for the pending batch; a destructor can neither report nor throw.
-    (void)commit_pending();
+    try {
+      (void)commit_pending();
+    } catch (...) {  // only allocation failure can get here
+    }
   }
 
   Status open();
@@ -605,18 +608,25 @@ std::expected<void, WriteFailure> SqliteStore::run(Statement& stmt, std::string_
 
 std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
   if (auto begun = run(begin_, "starting a batch"); !begun) return begun;
+  bool already_written = false;
   auto written = [&]() -> std::expected<void, WriteFailure> {
     {
       ResetOnExit guard(chain_tip_);
       const int code = chain_tip_.step();
-      const bool matches = code == SQLITE_ROW ? chain_tip_.int64(0) == committed_seq_ &&
-                                                    chain_tip_.text(1) == committed_hash_
-                                              : code == SQLITE_DONE && committed_seq_ == 0;
       if (code != SQLITE_ROW && code != SQLITE_DONE) {
         return std::unexpected(
             WriteFailure{code, store::sqlite_error(db_.get(), code, "reading the chain tip")});
       }
-      if (!matches) {
+      const std::int64_t seq = code == SQLITE_ROW ? chain_tip_.int64(0) : 0;
+      const std::string_view hash = code == SQLITE_ROW ? chain_tip_.text(1) : store::kGenesisHash;
+      // A commit reported as failed may still have reached the file (an error after the WAL
+      // write); writing the batch again would then duplicate it.
+      const AuditRow& last = audit_of(pending_.back());
+      if (seq == last.seq && hash == last.hash) {
+        already_written = true;
+        return {};
+      }
+      if (seq != committed_seq_ || hash != committed_hash_) {
         return std::unexpected(WriteFailure{
             SQLITE_ERROR,
             Error{ErrorCode::kStoreError,
@@ -630,8 +640,8 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
     }
     return run(commit_, "committing a batch");
   }();
-  if (!written && sqlite3_get_autocommit(db_.get()) == 0) {
-    (void)run(rollback_, "rolling back a failed batch");
+  if ((!written || already_written) && sqlite3_get_autocommit(db_.get()) == 0) {
+    (void)run(rollback_, "ending a batch transaction");
   }
   return written;
 }
