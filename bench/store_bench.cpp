@@ -1,5 +1,4 @@
-// Throughput of the SQLite store: record_triage at realistic record sizes into a WAL file
-// database with synchronous=FULL and batches of 1,000, audit verification, and the parts.
+// Store throughput: record_triage into a WAL/FULL file at realistic sizes, verify, and parts.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <unistd.h>

@@ -1,7 +1,6 @@
 // soc-triage command line: the thin shell over the engine (contract/CLI.md).
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>
-#include <hs/hs.h>
 #include <openssl/crypto.h>
 #include <simdjson.h>
 #include <sqlite3.h>
@@ -59,10 +58,10 @@ int main(int argc, char** argv) {
   if (*check_cmd) return soc::cli::run_config_check(config_file);
   if (*version_cmd) {
     std::printf("soc-triage %s (%s, %s)\n", soc::build::kVersion, soc::build::kBuildType, soc::build::kCompiler);
-    std::printf("  simdjson %d.%d.%d\n  sqlite %s\n  nlohmann-json %d.%d.%d\n  %s\n  hyperscan %s\n  %s\n  zstd %s\n",
+    std::printf("  simdjson %d.%d.%d\n  sqlite %s\n  nlohmann-json %d.%d.%d\n  %s\n  %s\n  zstd %s\n",
                 simdjson::SIMDJSON_VERSION_MAJOR, simdjson::SIMDJSON_VERSION_MINOR, simdjson::SIMDJSON_VERSION_REVISION,
                 sqlite3_libversion(), NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
-                NLOHMANN_JSON_VERSION_PATCH, OpenSSL_version(OPENSSL_VERSION), hs_version(), curl_version(),
+                NLOHMANN_JSON_VERSION_PATCH, OpenSSL_version(OPENSSL_VERSION), curl_version(),
                 ZSTD_versionString());
     return 0;
   }

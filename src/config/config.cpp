@@ -49,7 +49,7 @@ struct ConfigError {
 };
 
 void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed) {
-  if (!node) return;
+  if (!node || node.IsNull()) return;  // a section whose keys are all commented out: defaults
   if (!node.IsMap()) throw ConfigError{where + " must be a mapping"};
   std::set<std::string> ok(allowed.begin(), allowed.end());
   for (const auto& kv : node) {
@@ -130,7 +130,7 @@ Config from_yaml(const YAML::Node& root) {
   read(root, "data_dir", c.data_dir, "");
   const auto sc = root["scoring"];
   check_keys(sc, "scoring", {"provider_weights"});
-  if (sc && sc["provider_weights"]) {
+  if (sc && sc.IsMap() && sc["provider_weights"] && !sc["provider_weights"].IsNull()) {
     const auto pw = sc["provider_weights"];
     if (!pw.IsMap()) throw ConfigError{"scoring.provider_weights must be a mapping"};
     for (const auto& category : pw) {
@@ -159,7 +159,8 @@ Status validate(const Config& c) {
                 "thresholds must satisfy 0 <= auto_close <= review <= true_positive <= critical <= 100");
   if (c.correlation.burst_alerts < 2 || c.correlation.burst_window_minutes < 1)
     return fail(ErrorCode::kConfigError, "correlation.burst_alerts must be >= 2 and burst_window_minutes >= 1");
-  if (c.correlation.history_days < 1 || c.correlation.kill_chain_window_hours < 1)
+  if (c.correlation.history_days < 1 || c.correlation.kill_chain_window_hours < 1 ||
+      c.correlation.related_alert_window_hours < 1)
     return fail(ErrorCode::kConfigError, "correlation windows must be positive");
   if (c.organization.utc_offset_minutes < -14 * 60 || c.organization.utc_offset_minutes > 14 * 60)
     return fail(ErrorCode::kConfigError, "organization.utc_offset_minutes must be within +-840");

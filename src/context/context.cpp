@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -107,12 +108,16 @@ std::string column(const std::vector<std::string>& row, const std::unordered_map
 std::string account_key(std::string_view user) {
   std::string u = to_lower(trim(user));
   if (auto slash = u.rfind('\\'); slash != std::string::npos) u = u.substr(slash + 1);
+  if (auto at = u.find('@'); at != std::string::npos && at > 0) u = u.substr(0, at);
   return u;
 }
 
 std::string short_host(std::string_view host) {
   std::string h = to_lower(trim(host));
-  if (auto dot = h.find('.'); dot != std::string::npos && !(h[0] >= '0' && h[0] <= '9')) h = h.substr(0, dot);
+  const bool looks_like_ip = !h.empty() && std::all_of(h.begin(), h.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == ':' || (c >= 'a' && c <= 'f');
+  }) && h.find_first_of(".:") != std::string::npos && std::isdigit(static_cast<unsigned char>(h[0]));
+  if (auto dot = h.find('.'); dot != std::string::npos && !looks_like_ip) h = h.substr(0, dot);
   return h;
 }
 

@@ -144,7 +144,7 @@ JsonWriter& JsonWriter::value(double v) {
     const fmt::format_int text(static_cast<std::int64_t>(v));
     out_.append(text.data(), text.size());
   } else {
-    fmt::format_to(std::back_inserter(out_), "{:.4g}", v);
+    fmt::format_to(std::back_inserter(out_), "{}", v);
   }
   return *this;
 }

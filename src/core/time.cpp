@@ -46,7 +46,10 @@ std::optional<TimestampMs> parse_time(std::string_view s) {
   if (!read_digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !read_digits(s, 5, 2, month) ||
       s[7] != '-' || !read_digits(s, 8, 2, day))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1) return std::nullopt;
+  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
   size_t pos = 10;
   std::int64_t millis = 0;
   std::int64_t offset_minutes = 0;
@@ -84,6 +87,7 @@ std::optional<TimestampMs> parse_time(std::string_view s) {
           if (!read_digits(s, p, 2, om)) return std::nullopt;
           p += 2;
         }
+        if (oh > 23 || om > 59) return std::nullopt;
         offset_minutes = sign * (oh * 60 + om);
         pos = p;
       }

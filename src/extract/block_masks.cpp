@@ -10,27 +10,33 @@
 namespace soc::extract_detail {
 
 namespace {
-bool label_or_high(unsigned char c) { return (kCharClass[c] & (kLabel | kHigh)) != 0; }
+bool label_or_high(unsigned char c) {
+  return (kCharClass[c] & (kLabel | kHigh)) != 0;
+}
 }  // namespace
 
 bool anchor_needs_handler(unsigned char prev, unsigned char byte, unsigned char next) {
   std::uint16_t p = kCharClass[prev];
   std::uint16_t n = kCharClass[next];
   switch (byte) {
-    case '.': return label_or_high(prev) && label_or_high(next);
+    case '.':
+      return label_or_high(prev) && label_or_high(next);
     case '@':
-    case '\\': return true;
+    case '\\':
+      return true;
     case ':':
       return next == '/' || next == '\\' || next == ':' || (n & kHex) ||
              ((prev == '[' || prev == '(' || prev == '{') &&
               (next == ']' || next == ')' || next == '}' || next == ' '));
-    case '/': return !label_or_high(prev) && prev != '.' && prev != '/';
+    case '/':
+      return !label_or_high(prev) && prev != '.' && prev != '/';
     case '[':
     case '(':
     case '{':
       return next == '.' || next == '@' || next == ':' || next == ' ' || (next | 0x20) == 'd' ||
              (next | 0x20) == 'a';
-    case '-': return (prev | 0x20) == 'e';
+    case '-':
+      return (prev | 0x20) == 'e';
     case 'T':
     case 'S':
     case 'N':
@@ -38,7 +44,8 @@ bool anchor_needs_handler(unsigned char prev, unsigned char byte, unsigned char 
       return ((n & kDigit) || next == 'A' || next == ' ' || next == ':' || next == '#' ||
               next == '=') &&
              (prev == 'A' || prev == 'S' || prev == 's' || !((p & kAlnum) || prev == '_'));
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -63,7 +70,9 @@ inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi) {
   return _mm_and_si128(above, below);
 }
 
-inline __m128i eq(__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); }
+inline __m128i eq(__m128i x, char c) {
+  return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+}
 
 }  // namespace
 
@@ -75,9 +84,9 @@ BlockMasks block_masks_sse2(const unsigned char* window) {
     __m128i anchor = _mm_or_si128(
         _mm_or_si128(_mm_or_si128(eq(x, '.'), eq(x, '@')), _mm_or_si128(eq(x, ':'), eq(x, '/'))),
         _mm_or_si128(_mm_or_si128(eq(x, '\\'), eq(x, '[')), _mm_or_si128(eq(x, '('), eq(x, '{'))));
-    anchor = _mm_or_si128(anchor, _mm_or_si128(_mm_or_si128(eq(x, '-'), eq(x, 'T')),
-                                               _mm_or_si128(_mm_or_si128(eq(x, 'S'), eq(x, 'N')),
-                                                            eq(x, 'G'))));
+    anchor = _mm_or_si128(
+        anchor, _mm_or_si128(_mm_or_si128(eq(x, '-'), eq(x, 'T')),
+                             _mm_or_si128(_mm_or_si128(eq(x, 'S'), eq(x, 'N')), eq(x, 'G'))));
     __m128i folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
     __m128i alnum = _mm_or_si128(in_range(x, '0', '9'), in_range(folded, 'a', 'z'));
     auto shift = 16 * part;
@@ -119,18 +128,16 @@ __attribute__((target("avx2"))) inline __m256i above(__m256i v, unsigned char c)
 // The neighbour tests are a cheap superset of anchor_needs_handler for the frequent anchors
 // (JSON colons, date dashes, sentence dots, capital letters); the scanner checks the rest.
 __attribute__((target("avx2"))) BlockMasks block_masks_avx2(const unsigned char* window) {
-  const __m256i anchor_lo = _mm256_setr_epi8(
-      4, 0, 0, 8, 8, 0, 0, 4, 1, 0, 2, 8 | 16, 8, 1, 1 | 4, 1,  //
-      4, 0, 0, 8, 8, 0, 0, 4, 1, 0, 2, 8 | 16, 8, 1, 1 | 4, 1);
-  const __m256i anchor_hi = _mm256_setr_epi8(
-      0, 0, 1, 2, 4, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0,  //
-      0, 0, 1, 2, 4, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m256i alnum_lo = _mm256_setr_epi8(
-      1 | 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2 | 4, 2, 2, 2, 2, 2,  //
-      1 | 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2 | 4, 2, 2, 2, 2, 2);
-  const __m256i alnum_hi = _mm256_setr_epi8(
-      0, 0, 0, 1, 2, 4, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0,  //
-      0, 0, 0, 1, 2, 4, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i anchor_lo =
+      _mm256_setr_epi8(4, 0, 0, 8, 8, 0, 0, 4, 1, 0, 2, 8 | 16, 8, 1, 1 | 4, 1,  //
+                       4, 0, 0, 8, 8, 0, 0, 4, 1, 0, 2, 8 | 16, 8, 1, 1 | 4, 1);
+  const __m256i anchor_hi = _mm256_setr_epi8(0, 0, 1, 2, 4, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                             0, 0, 1, 2, 4, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i alnum_lo =
+      _mm256_setr_epi8(1 | 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2 | 4, 2, 2, 2, 2, 2,  //
+                       1 | 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2 | 4, 2, 2, 2, 2, 2);
+  const __m256i alnum_hi = _mm256_setr_epi8(0, 0, 0, 1, 2, 4, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                            0, 0, 0, 1, 2, 4, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m256i zero = _mm256_setzero_si256();
   BlockMasks m{0, 0};
   for (int half = 0; half < 2; ++half) {
@@ -144,11 +151,12 @@ __attribute__((target("avx2"))) BlockMasks block_masks_avx2(const unsigned char*
     // a quote; a dash not after 'e'; T/S/N/G before a letter.
     __m256i dot_out = _mm256_and_si256(is(x, '.'), _mm256_or_si256(below(p, '-'), below(n, '-')));
     __m256i colon_out = _mm256_and_si256(is(x, ':'), is(n, '"'));
-    __m256i dash_out = _mm256_andnot_si256(is(_mm256_or_si256(p, _mm256_set1_epi8(0x20)), 'e'),
-                                           is(x, '-'));
+    __m256i dash_out =
+        _mm256_andnot_si256(is(_mm256_or_si256(p, _mm256_set1_epi8(0x20)), 'e'), is(x, '-'));
     __m256i upper_x = _mm256_and_si256(above(x, 'F'), below(x, 'U'));
     __m256i upper_out = _mm256_and_si256(upper_x, above(n, 'A'));
-    __m256i out = _mm256_or_si256(_mm256_or_si256(dot_out, colon_out), _mm256_or_si256(dash_out, upper_out));
+    __m256i out =
+        _mm256_or_si256(_mm256_or_si256(dot_out, colon_out), _mm256_or_si256(dash_out, upper_out));
     auto anchors = static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_or_si256(anchor, out)));
     auto letters = static_cast<std::uint32_t>(~_mm256_movemask_epi8(alnum));
     m.anchors |= static_cast<std::uint64_t>(anchors) << (32 * half);
@@ -157,7 +165,9 @@ __attribute__((target("avx2"))) BlockMasks block_masks_avx2(const unsigned char*
   return m;
 }
 
-bool cpu_has_avx2() { return __builtin_cpu_supports("avx2"); }
+bool cpu_has_avx2() {
+  return __builtin_cpu_supports("avx2");
+}
 
 BlockMaskFn block_mask_function() {
   static const BlockMaskFn chosen = cpu_has_avx2() ? &block_masks_avx2 : &block_masks_sse2;
@@ -166,10 +176,18 @@ BlockMaskFn block_mask_function() {
 
 #else
 
-BlockMasks block_masks_sse2(const unsigned char* window) { return block_masks_scalar(window); }
-BlockMasks block_masks_avx2(const unsigned char* window) { return block_masks_scalar(window); }
-bool cpu_has_avx2() { return false; }
-BlockMaskFn block_mask_function() { return &block_masks_scalar; }
+BlockMasks block_masks_sse2(const unsigned char* window) {
+  return block_masks_scalar(window);
+}
+BlockMasks block_masks_avx2(const unsigned char* window) {
+  return block_masks_scalar(window);
+}
+bool cpu_has_avx2() {
+  return false;
+}
+BlockMaskFn block_mask_function() {
+  return &block_masks_scalar;
+}
 
 #endif
 

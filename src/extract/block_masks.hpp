@@ -1,6 +1,4 @@
-// 64-byte block classification for the scanner's skip loop, as bit masks: which bytes may start a
-// handler (an anchor byte whose neighbours allow a match) and which are ASCII alphanumerics.
-// AVX2 when the CPU has it, SSE2 otherwise (x86-64 baseline), scalar as the reference.
+// 64-byte block classifier for the scanner: bit masks of possible anchors and of alphanumerics.
 #pragma once
 #include <cstdint>
 

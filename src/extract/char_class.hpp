@@ -9,16 +9,16 @@ enum CharClass : std::uint16_t {
   kDigit = 1 << 0,
   kHex = 1 << 1,
   kAlpha = 1 << 2,
-  kLabel = 1 << 3,      // ASCII part of a DNS label: alnum, '-', '_'
-  kHigh = 1 << 4,       // byte >= 0x80 (UTF-8)
-  kAnchor = 1 << 5,     // bytes that start a handler
-  kLocal = 1 << 6,      // e-mail local part (ASCII)
-  kUrl = 1 << 7,        // URL path and query characters (ASCII)
-  kWinPath = 1 << 8,    // Windows path component characters (ASCII, no space)
-  kUnixPath = 1 << 9,   // Unix path component characters (ASCII)
+  kLabel = 1 << 3,     // ASCII part of a DNS label: alnum, '-', '_'
+  kHigh = 1 << 4,      // byte >= 0x80 (UTF-8)
+  kAnchor = 1 << 5,    // bytes that start a handler
+  kLocal = 1 << 6,     // e-mail local part (ASCII)
+  kUrl = 1 << 7,       // URL path and query characters (ASCII)
+  kWinPath = 1 << 8,   // Windows path component characters (ASCII, no space)
+  kUnixPath = 1 << 9,  // Unix path component characters (ASCII)
   kUpper = 1 << 10,
   kLower = 1 << 11,
-  kPathStart = 1 << 12, // may precede a path: whitespace, quotes, '=', brackets, ...
+  kPathStart = 1 << 12,  // may precede a path: whitespace, quotes, '=', brackets, ...
   kSpace = 1 << 13,
   kAlnum = 1 << 14,
 };
@@ -63,6 +63,8 @@ constexpr std::array<std::uint16_t, 256> make_char_classes() {
 
 inline constexpr std::array<std::uint16_t, 256> kCharClass = make_char_classes();
 
-inline bool has_class(unsigned char c, std::uint16_t mask) { return (kCharClass[c] & mask) != 0; }
+inline bool has_class(unsigned char c, std::uint16_t mask) {
+  return (kCharClass[c] & mask) != 0;
+}
 
 }  // namespace soc::extract_detail

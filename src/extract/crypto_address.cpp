@@ -14,7 +14,7 @@ namespace {
 class Sha256 {
  public:
   static std::array<std::uint8_t, 32> hash(const std::uint8_t* data, std::size_t len) {
-    static const Constants k;
+    const Constants& k = kConstants;
     std::uint32_t h[8];
     std::memcpy(h, k.initial, sizeof h);
     std::uint8_t block[64];
@@ -37,7 +37,8 @@ class Sha256 {
       compress(h, block, k.round);
     }
     std::array<std::uint8_t, 32> out{};
-    for (int i = 0; i < 32; ++i) out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h[i / 4] >> (24 - 8 * (i % 4)));
+    for (int i = 0; i < 32; ++i)
+      out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h[i / 4] >> (24 - 8 * (i % 4)));
     return out;
   }
 
@@ -56,8 +57,10 @@ class Sha256 {
           std::uint64_t mid = (lo + hi + 1) / 2;
           U128 power = 1;
           for (int i = 0; i < degree; ++i) power *= mid;
-          if (power <= target) lo = mid;
-          else hi = mid - 1;
+          if (power <= target)
+            lo = mid;
+          else
+            hi = mid - 1;
         }
         return static_cast<std::uint32_t>(lo);  // the low 32 bits are the fraction
       };
@@ -71,6 +74,8 @@ class Sha256 {
       }
     }
   };
+
+  static const Constants kConstants;
 
   static std::uint32_t rotr(std::uint32_t v, int n) { return (v >> n) | (v << (32 - n)); }
 
@@ -86,13 +91,16 @@ class Sha256 {
     }
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
     for (int i = 0; i < 64; ++i) {
-      std::uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+      std::uint32_t t1 =
+          hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
       std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
       hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
   }
 };
+
+const Sha256::Constants Sha256::kConstants;
 
 constexpr std::string_view kBase58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -106,7 +114,9 @@ struct Base58Table {
 };
 const Base58Table kBase58Table;
 
-int base58_digit(char c) { return kBase58Table.value[static_cast<unsigned char>(c)]; }
+int base58_digit(char c) {
+  return kBase58Table.value[static_cast<unsigned char>(c)];
+}
 
 // Big-endian base58 decode into exactly `out_len` (<= 28) bytes; false on overflow or a bad
 // character. Works on 32-bit limbs, least significant first.
@@ -125,8 +135,10 @@ bool base58_decode(std::string_view text, std::uint8_t* out, std::size_t out_len
   }
   for (std::size_t i = 0; i < 28; ++i) {
     auto byte = static_cast<std::uint8_t>(limbs[i / 4] >> (8 * (i % 4)));
-    if (i < out_len) out[out_len - 1 - i] = byte;
-    else if (byte) return false;  // does not fit in out_len bytes
+    if (i < out_len)
+      out[out_len - 1 - i] = byte;
+    else if (byte)
+      return false;  // does not fit in out_len bytes
   }
   return true;
 }
@@ -179,9 +191,11 @@ bool is_segwit_bitcoin(std::string_view text) {
   }
   if (n < 7) return false;  // version + checksum at least
   std::uint32_t chk = 1;
-  for (char c : std::string_view("bc")) chk = bech32_polymod_step(chk, static_cast<unsigned>(c) >> 5);
+  for (char c : std::string_view("bc"))
+    chk = bech32_polymod_step(chk, static_cast<unsigned>(c) >> 5);
   chk = bech32_polymod_step(chk, 0);
-  for (char c : std::string_view("bc")) chk = bech32_polymod_step(chk, static_cast<unsigned>(c) & 31);
+  for (char c : std::string_view("bc"))
+    chk = bech32_polymod_step(chk, static_cast<unsigned>(c) & 31);
   for (std::size_t i = 0; i < n; ++i) chk = bech32_polymod_step(chk, data[i]);
   std::uint8_t version = data[0];
   if (version > 16) return false;
@@ -215,7 +229,8 @@ class Keccak256 {
       }
       for (std::size_t i = 0; i < kRate / 8; ++i) {
         std::uint64_t lane = 0;
-        for (int b = 7; b >= 0; --b) lane = (lane << 8) | block[i * 8 + static_cast<std::size_t>(b)];
+        for (int b = 7; b >= 0; --b)
+          lane = (lane << 8) | block[i * 8 + static_cast<std::size_t>(b)];
         state[i] ^= lane;
       }
       permute(state, constants);
@@ -255,7 +270,9 @@ class Keccak256 {
     }
   };
 
-  static std::uint64_t rotl(std::uint64_t v, int n) { return n == 0 ? v : (v << n) | (v >> (64 - n)); }
+  static std::uint64_t rotl(std::uint64_t v, int n) {
+    return n == 0 ? v : (v << n) | (v >> (64 - n));
+  }
 
   static void permute(std::uint64_t* a, const Constants& k) {
     for (int r = 0; r < 24; ++r) {
@@ -264,7 +281,8 @@ class Keccak256 {
       for (int x = 0; x < 5; ++x) d[x] = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
       for (int i = 0; i < 25; ++i) a[i] ^= d[i % 5];
       for (int x = 0; x < 5; ++x)
-        for (int y = 0; y < 5; ++y) b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], k.rotation[x + 5 * y]);
+        for (int y = 0; y < 5; ++y)
+          b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], k.rotation[x + 5 * y]);
       for (int x = 0; x < 5; ++x)
         for (int y = 0; y < 5; ++y)
           a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);

@@ -37,13 +37,14 @@ FieldKind field_kind(std::string_view field) {
   std::string_view leaf = last_dot == std::string_view::npos ? view : view.substr(last_dot + 1);
   std::string_view rest = last_dot == std::string_view::npos ? "" : view.substr(0, last_dot);
   std::size_t parent_dot = rest.rfind('.');
-  std::string_view parent = parent_dot == std::string_view::npos ? rest : rest.substr(parent_dot + 1);
+  std::string_view parent =
+      parent_dot == std::string_view::npos ? rest : rest.substr(parent_dot + 1);
   if (one_of(leaf, {"user", "username", "user_name", "account", "accountname", "account_name",
                     "targetusername", "subjectusername", "target_user_name", "subject_user_name",
                     "src_user", "dst_user", "suser", "duser", "userprincipalname", "upn",
                     "samaccountname", "logonuser"}) ||
-      (leaf == "name" && (parent == "user" || (parent == "target" && rest.find("user") !=
-                                                                         std::string_view::npos))))
+      (leaf == "name" &&
+       (parent == "user" || (parent == "target" && rest.find("user") != std::string_view::npos))))
     return FieldKind::kUser;
   if (one_of(leaf, {"host", "hostname", "host_name", "computer", "computername", "computer_name",
                     "devicename", "device_name", "dvchost", "shost", "dhost", "src_host",

@@ -8,7 +8,7 @@
 //
 // Each distinct (type, value) is reported once per call, at its first offset. A URL or e-mail
 // address also yields its host (domain or IP) as a separate observable. The rules for what
-// counts as each type are in docs/extract.md.
+// counts as each type are in src/extract/README.md.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,9 +25,9 @@ inline constexpr std::string_view kDefaultPublicSuffixPath =
     "/usr/share/publicsuffix/public_suffix_list.dat";
 
 struct ExtractLimits {
-  std::size_t max_text_bytes = 4 << 20;   // per field; beyond it the rest is not scanned
-  std::size_t max_observables = 2000;     // per call; beyond it finds are counted, not kept
-  std::size_t max_url_bytes = 8192;       // a longer URL is counted, not kept (its host is)
+  std::size_t max_text_bytes = 4 << 20;  // per field; beyond it the rest is not scanned
+  std::size_t max_observables = 2000;    // per call; beyond it finds are counted, not kept
+  std::size_t max_url_bytes = 8192;      // a longer URL is counted, not kept (its host is)
 };
 
 struct ExtractReport {
@@ -36,6 +36,9 @@ struct ExtractReport {
   std::size_t observables_dropped = 0;    // over max_observables
   std::size_t oversize_rejected = 0;      // URLs over max_url_bytes
   std::size_t ambiguous_ip_rejected = 0;  // octal-looking IPv4 such as 010.0.0.1
+  // Address-shaped tokens whose checksum was not verified (so not reported) because the text
+  // already spent its budget of checksum computations (16 + one per 256 bytes).
+  std::size_t checksums_skipped = 0;
 };
 
 // An observable with the length of the text it was read from (text.substr(offset, length) is

@@ -35,26 +35,25 @@ std::size_t decode_utf8(const unsigned char* s, std::size_t avail, char32_t& cod
 }
 
 bool is_label_letter(char32_t c) {
-  if (c < 0x80)
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   if (c < 0x00C0) return false;  // Latin-1 punctuation, NBSP, symbols
   if (c == 0x00D7 || c == 0x00F7) return false;
-  if (c <= 0x02AF) return true;                   // Latin-1 letters, Latin Extended A/B, IPA
-  if (c >= 0x0300 && c <= 0x036F) return true;    // combining diacritics
-  if (c >= 0x0370 && c <= 0x03FF) return c != 0x037E && c != 0x0387;  // Greek
-  if (c >= 0x0400 && c <= 0x052F) return c != 0x0482;                 // Cyrillic
-  if (c >= 0x0531 && c <= 0x0587) return true;    // Armenian
+  if (c <= 0x02AF) return true;                 // Latin-1 letters, Latin Extended A/B, IPA
+  if (c >= 0x0300 && c <= 0x036F) return true;  // combining diacritics
+  if (c >= 0x0370 && c <= 0x03FF) return c != 0x037E && c != 0x0387;                 // Greek
+  if (c >= 0x0400 && c <= 0x052F) return c != 0x0482;                                // Cyrillic
+  if (c >= 0x0531 && c <= 0x0587) return true;                                       // Armenian
   if (c >= 0x0591 && c <= 0x05F2) return c != 0x05BE && c != 0x05C0 && c != 0x05C3;  // Hebrew
   if (c >= 0x0620 && c <= 0x06D3) return c != 0x066A && c != 0x066B && c != 0x066C && c != 0x066D;
   if (c >= 0x0900 && c <= 0x0DFF) return c != 0x0964 && c != 0x0965;  // Indic scripts
   if (c >= 0x0E01 && c <= 0x0E4E) return c != 0x0E3F;                 // Thai
   if (c >= 0x10A0 && c <= 0x10FF) return c != 0x10FB;                 // Georgian
-  if (c >= 0x1100 && c <= 0x11FF) return true;    // Hangul Jamo
-  if (c >= 0x1E00 && c <= 0x1FFF) return true;    // Latin Extended Additional, Greek Extended
+  if (c >= 0x1100 && c <= 0x11FF) return true;                        // Hangul Jamo
+  if (c >= 0x1E00 && c <= 0x1FFF) return true;  // Latin Extended Additional, Greek Extended
   if (c >= 0x3041 && c <= 0x30FF) return c != 0x30FB && c != 0x30A0;  // kana
-  if (c >= 0x3400 && c <= 0x4DBF) return true;    // CJK Extension A
-  if (c >= 0x4E00 && c <= 0x9FFF) return true;    // CJK Unified Ideographs
-  if (c >= 0xAC00 && c <= 0xD7A3) return true;    // Hangul syllables
+  if (c >= 0x3400 && c <= 0x4DBF) return true;                        // CJK Extension A
+  if (c >= 0x4E00 && c <= 0x9FFF) return true;                        // CJK Unified Ideographs
+  if (c >= 0xAC00 && c <= 0xD7A3) return true;                        // Hangul syllables
   return false;
 }
 
@@ -90,7 +89,9 @@ namespace {
 constexpr std::uint32_t kBase = 36, kTmin = 1, kTmax = 26, kSkew = 38, kDamp = 700;
 constexpr std::uint32_t kInitialBias = 72, kInitialN = 128;
 
-char digit_char(std::uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); }
+char digit_char(std::uint32_t d) {
+  return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26));
+}
 
 std::uint32_t adapt(std::uint32_t delta, std::uint32_t points, bool first) {
   delta = first ? delta / kDamp : delta / 2;

@@ -35,22 +35,34 @@ bool v6_in(const Ipv6Bytes& a, std::initializer_list<std::uint8_t> leading, int 
   return in_prefix(a.data(), prefix, bits);
 }
 
-Ipv4Bytes embedded_v4(const Ipv6Bytes& a) { return {a[12], a[13], a[14], a[15]}; }
+Ipv4Bytes embedded_v4(const Ipv6Bytes& a) {
+  return {a[12], a[13], a[14], a[15]};
+}
 
 }  // namespace
 
 std::string_view to_string(IpClass ip_class) {
   switch (ip_class) {
-    case IpClass::kPublic: return "public";
-    case IpClass::kPrivate: return "private";
-    case IpClass::kSharedAddress: return "shared";
-    case IpClass::kLoopback: return "loopback";
-    case IpClass::kLinkLocal: return "link_local";
-    case IpClass::kDocumentation: return "documentation";
-    case IpClass::kMulticast: return "multicast";
-    case IpClass::kUnspecified: return "unspecified";
-    case IpClass::kBroadcast: return "broadcast";
-    case IpClass::kReserved: return "reserved";
+    case IpClass::kPublic:
+      return "public";
+    case IpClass::kPrivate:
+      return "private";
+    case IpClass::kSharedAddress:
+      return "shared";
+    case IpClass::kLoopback:
+      return "loopback";
+    case IpClass::kLinkLocal:
+      return "link_local";
+    case IpClass::kDocumentation:
+      return "documentation";
+    case IpClass::kMulticast:
+      return "multicast";
+    case IpClass::kUnspecified:
+      return "unspecified";
+    case IpClass::kBroadcast:
+      return "broadcast";
+    case IpClass::kReserved:
+      return "reserved";
   }
   return "reserved";
 }
@@ -108,9 +120,8 @@ std::optional<Ipv6Bytes> parse_ipv6(std::string_view text) {
     if (count == 8) return std::nullopt;
     // A dotted quad may only end the address and fills two groups.
     std::size_t next_colon = text.find(':', pos);
-    std::string_view piece = text.substr(pos, next_colon == std::string_view::npos
-                                                  ? std::string_view::npos
-                                                  : next_colon - pos);
+    std::string_view piece = text.substr(
+        pos, next_colon == std::string_view::npos ? std::string_view::npos : next_colon - pos);
     if (piece.find('.') != std::string_view::npos) {
       if (next_colon != std::string_view::npos || count > 6) return std::nullopt;
       auto v4 = parse_ipv4(piece);
@@ -239,7 +250,8 @@ IpClass classify_ipv6(const Ipv6Bytes& a) {
   loopback[15] = 1;
   if (a == loopback) return IpClass::kLoopback;
   // IPv4-mapped and NAT64 well-known prefix carry an IPv4 address whose class is the answer.
-  if (v6_in(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, 96)) return classify_ipv4(embedded_v4(a));
+  if (v6_in(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, 96))
+    return classify_ipv4(embedded_v4(a));
   if (v6_in(a, {0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0}, 96))
     return classify_ipv4(embedded_v4(a));
   if (v6_in(a, {0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01}, 48)) return IpClass::kPrivate;

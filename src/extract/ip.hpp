@@ -18,9 +18,9 @@ enum class IpClass : std::uint8_t {
   kLinkLocal,
   kDocumentation,  // 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32, 3fff::/20
   kMulticast,
-  kUnspecified,    // 0.0.0.0, ::
-  kBroadcast,      // 255.255.255.255
-  kReserved,       // everything else IANA sets aside (0/8, 240/4, benchmarking, ...)
+  kUnspecified,  // 0.0.0.0, ::
+  kBroadcast,    // 255.255.255.255
+  kReserved,     // everything else IANA sets aside (0/8, 240/4, benchmarking, ...)
 };
 
 std::string_view to_string(IpClass ip_class);

@@ -13,20 +13,25 @@ namespace {
 
 // Used only when the Debian list is missing: the generic and country TLDs seen most in alerts.
 constexpr std::string_view kBuiltinRules[] = {
-    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi",
-    "io", "co", "me", "tv", "cc", "ws", "pw", "to", "ai", "app", "dev", "xyz", "top", "online",
-    "site", "club", "shop", "store", "tech", "icu", "buzz", "work", "link", "click", "live",
-    "cloud", "space", "fun", "website", "page", "win", "bid", "loan", "download", "zip", "mov",
-    "uk", "co.uk", "ac.uk", "gov.uk", "org.uk", "ltd.uk", "plc.uk", "me.uk", "de", "fr", "ru",
-    "su", "cn", "com.cn", "jp", "co.jp", "ne.jp", "br", "com.br", "au", "com.au", "net.au",
-    "in", "co.in", "it", "es", "nl", "eu", "us", "ca", "ch", "se", "no", "pl", "com.pl", "cz",
-    "kr", "co.kr", "tk", "ml", "ga", "cf", "gq", "ly", "ua", "com.ua", "ir", "tr", "com.tr",
-    "vn", "id", "co.id", "mx", "com.mx", "ar", "com.ar", "za", "co.za", "nz", "co.nz", "be",
-    "at", "dk", "fi", "gr", "pt", "ro", "hu", "sk", "il", "co.il", "sg", "com.sg", "hk",
-    "com.hk", "tw", "com.tw", "my", "com.my", "ph", "th", "pk", "bd", "ng", "ke", "eg", "sa",
-    "ae", "ie", "is", "lt", "lv", "ee", "by", "kz", "ge", "am", "az", "md", "rs", "bg", "hr",
-    "si", "ba", "al", "mk", "cl", "pe", "ve", "uy", "py", "bo", "ec", "sh", "so", "ps", "pm",
-    "one", "cab", "arpa", "onion"};
+    "com",      "net",    "org",    "edu",    "gov",     "mil",    "int",    "info",   "biz",
+    "name",     "pro",    "mobi",   "io",     "co",      "me",     "tv",     "cc",     "ws",
+    "pw",       "to",     "ai",     "app",    "dev",     "xyz",    "top",    "online", "site",
+    "club",     "shop",   "store",  "tech",   "icu",     "buzz",   "work",   "link",   "click",
+    "live",     "cloud",  "space",  "fun",    "website", "page",   "win",    "bid",    "loan",
+    "download", "zip",    "mov",    "uk",     "co.uk",   "ac.uk",  "gov.uk", "org.uk", "ltd.uk",
+    "plc.uk",   "me.uk",  "de",     "fr",     "ru",      "su",     "cn",     "com.cn", "jp",
+    "co.jp",    "ne.jp",  "br",     "com.br", "au",      "com.au", "net.au", "in",     "co.in",
+    "it",       "es",     "nl",     "eu",     "us",      "ca",     "ch",     "se",     "no",
+    "pl",       "com.pl", "cz",     "kr",     "co.kr",   "tk",     "ml",     "ga",     "cf",
+    "gq",       "ly",     "ua",     "com.ua", "ir",      "tr",     "com.tr", "vn",     "id",
+    "co.id",    "mx",     "com.mx", "ar",     "com.ar",  "za",     "co.za",  "nz",     "co.nz",
+    "be",       "at",     "dk",     "fi",     "gr",      "pt",     "ro",     "hu",     "sk",
+    "il",       "co.il",  "sg",     "com.sg", "hk",      "com.hk", "tw",     "com.tw", "my",
+    "com.my",   "ph",     "th",     "pk",     "bd",      "ng",     "ke",     "eg",     "sa",
+    "ae",       "ie",     "is",     "lt",     "lv",      "ee",     "by",     "kz",     "ge",
+    "am",       "az",     "md",     "rs",     "bg",      "hr",     "si",     "ba",     "al",
+    "mk",       "cl",     "pe",     "ve",     "uy",      "py",     "bo",     "ec",     "sh",
+    "so",       "ps",     "pm",     "one",    "cab",     "arpa",   "onion"};
 
 }  // namespace
 
@@ -97,8 +102,8 @@ void PublicSuffixList::add_rule(std::string_view rule) {
   std::size_t begin = 0;
   while (begin <= rule.size()) {
     std::size_t dot = rule.find('.', begin);
-    std::string_view label = rule.substr(begin, dot == std::string_view::npos ? rule.size() - begin
-                                                                               : dot - begin);
+    std::string_view label =
+        rule.substr(begin, dot == std::string_view::npos ? rule.size() - begin : dot - begin);
     if (label.empty() || label == "*") return;  // inner wildcards are not used by the list
     if (!ascii.empty()) ascii.push_back('.');
     if (!idna::label_to_ascii(label, ascii)) return;

@@ -1,5 +1,4 @@
-// The public suffix list: which final labels are real top-level domains, and how many labels of a
-// name are a public suffix (so "co.uk" alone is not a registrable domain).
+// The public suffix list: real top-level domains and the public-suffix length of a name.
 #pragma once
 #include <array>
 #include <cstddef>

@@ -1,12 +1,12 @@
 // Single-pass indicator scanner: rare "anchor" bytes start hand-written validators.
-//
+#include "extract/scanner.hpp"
+
 // Linear time: every handler family keeps a watermark (the end of the last stretch it examined)
 // and never looks left past it nor more than kMaxLeftReach bytes, and never re-examines what it
 // already consumed, so each byte is visited a bounded number of times whatever the input.
 // Candidates are held briefly so that a structure found later (an e-mail address whose local part
 // looked like a domain) can still suppress what it contains; since no handler reaches further
 // left than kMaxLeftReach, candidates that far behind the scan are final.
-#include "extract/scanner.hpp"
 
 #include <algorithm>
 #include <array>
@@ -86,8 +86,8 @@ std::uint64_t FoundSink::fingerprint(ObservableType type, std::string_view value
 }
 
 void FoundSink::add(ObservableType type, std::uint32_t start, std::uint32_t end,
-                    std::string&& value) {
-  if (!seen_->insert(fingerprint(type, value))) return;
+                    std::string&& value, std::uint64_t fingerprint) {
+  if (!seen_->insert(fingerprint)) return;
   if (kept_ >= max_) {
     ++report_.observables_dropped;
     return;
@@ -120,7 +120,9 @@ enum CoverKind : std::uint8_t {
   kCoverKinds,
 };
 
-constexpr std::uint32_t bit(Type t) { return 1u << static_cast<unsigned>(t); }
+constexpr std::uint32_t bit(Type t) {
+  return 1u << static_cast<unsigned>(t);
+}
 
 constexpr std::uint32_t kCovered[kCoverKinds] = {
     0,
@@ -138,6 +140,7 @@ struct Candidate {
   CoverKind cover;
   std::uint32_t id;
   std::uint32_t parent;  // the structure this was derived from (URL host), 0 if none
+  std::uint64_t fingerprint;
   std::string value;
 };
 
@@ -167,36 +170,50 @@ struct NameRun {
   std::size_t count = 0;
   bool overflow = false;
   bool defanged = false;
-  bool empty_label = false;  // ".." inside the name
+  bool empty_label = false;    // ".." inside the name
   bool numeric_label = false;  // some label is all digits: an IPv4 address may be inside
 };
 
 enum class DomainContext : std::uint8_t { kFreeText, kUrlHost, kEmail };
 
-bool is_open(unsigned char c) { return c == '[' || c == '(' || c == '{'; }
-bool is_close(unsigned char c) { return c == ']' || c == ')' || c == '}'; }
-char lower(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); }
+bool is_open(unsigned char c) {
+  return c == '[' || c == '(' || c == '{';
+}
+bool is_close(unsigned char c) {
+  return c == ']' || c == ')' || c == '}';
+}
+char lower(unsigned char c) {
+  return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
 
 // Top-level domains that are also common file extensions ("readme.md", "setup.sh", "a.zip") or
 // the leaves of log schema field paths ("user.name", "user.email"). A two-label name ending in
 // one of them is not reported from free text unless it was defanged (whoever defangs it means a
 // domain) or it sits where only a host can be (URL, e-mail address).
-constexpr std::string_view kAmbiguousTlds[] = {"zip", "mov", "md",  "py",  "sh",   "rs",
-                                               "so",  "pm",  "ps",  "one", "cab",  "cat",
-                                               "pub", "mk",  "tf",  "mo",  "java", "name",
-                                               "email"};
+constexpr std::string_view kAmbiguousTlds[] = {"zip", "mov", "md",   "py",   "sh",   "rs",  "so",
+                                               "pm",  "ps",  "one",  "cab",  "cat",  "pub", "mk",
+                                               "tf",  "mo",  "java", "name", "email"};
+
+// Up to eight lower-case bytes packed in an integer, so scheme lookups are integer compares.
+constexpr std::uint64_t pack8(std::string_view s) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < s.size() && i < 8; ++i)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+  return v;
+}
 
 struct SchemeAlias {
   std::string_view written;
   std::string_view canonical;
+  std::uint64_t key = pack8(written);
 };
 constexpr SchemeAlias kSchemes[] = {
-    {"http", "http"},   {"https", "https"}, {"hxxp", "http"},   {"hxxps", "https"},
-    {"hxtp", "http"},   {"hxtps", "https"}, {"htxp", "http"},   {"htxps", "https"},
-    {"hxxxp", "http"},  {"hxxxps", "https"}, {"fxp", "ftp"},    {"fxps", "ftps"},
-    {"ftp", "ftp"},     {"ftps", "ftps"},   {"sftp", "sftp"},   {"ws", "ws"},
-    {"wss", "wss"},     {"ldap", "ldap"},   {"ldaps", "ldaps"}, {"rmi", "rmi"},
-    {"smb", "smb"},     {"tcp", "tcp"},     {"udp", "udp"},     {"ssh", "ssh"},
+    {"http", "http"},    {"https", "https"},  {"hxxp", "http"},   {"hxxps", "https"},
+    {"hxtp", "http"},    {"hxtps", "https"},  {"htxp", "http"},   {"htxps", "https"},
+    {"hxxxp", "http"},   {"hxxxps", "https"}, {"fxp", "ftp"},     {"fxps", "ftps"},
+    {"ftp", "ftp"},      {"ftps", "ftps"},    {"sftp", "sftp"},   {"ws", "ws"},
+    {"wss", "wss"},      {"ldap", "ldap"},    {"ldaps", "ldaps"}, {"rmi", "rmi"},
+    {"smb", "smb"},      {"tcp", "tcp"},      {"udp", "udp"},     {"ssh", "ssh"},
     {"telnet", "telnet"}};
 
 struct Hive {
@@ -284,7 +301,8 @@ class Scanner {
   std::size_t suppressed_next_ = 0;
 
   // Watermarks, one per handler family.
-  std::size_t pending_head_ = 0;  // pending_[0, pending_head_) are finalized
+  std::size_t pending_head_ = 0;
+  std::size_t checksums_done_ = 0;  // pending_[0, pending_head_) are finalized
   std::size_t dot_done_ = 0, at_done_ = 0, url_done_ = 0, v6_done_ = 0, win_done_ = 0,
               unix_done_ = 0;
   NameRun run_;  // scratch for handlers (a NameRun is large)
@@ -298,10 +316,17 @@ DefangMatch Scanner::match_defang(std::size_t i) const {
   unsigned char open = at(i);
   unsigned char close;
   switch (open) {
-    case '[': close = ']'; break;
-    case '(': close = ')'; break;
-    case '{': close = '}'; break;
-    default: return {};
+    case '[':
+      close = ']';
+      break;
+    case '(':
+      close = ')';
+      break;
+    case '{':
+      close = '}';
+      break;
+    default:
+      return {};
   }
   std::size_t j = i + 1;
   if (at(j) == ' ') ++j;
@@ -351,8 +376,10 @@ std::size_t Scanner::dot_separator_at(std::size_t pos) const {
   unsigned char c = at(pos);
   if (c == '.') return 1;
   std::size_t lead = 0;
-  if (c == ' ' && is_open(at(pos + 1))) lead = 1;
-  else if (!is_open(c)) return 0;
+  if (c == ' ' && is_open(at(pos + 1)))
+    lead = 1;
+  else if (!is_open(c))
+    return 0;
   DefangMatch m = match_defang(pos + lead);
   if (m.kind != Defang::kDot) return 0;
   std::size_t len = lead + m.length;
@@ -403,8 +430,11 @@ void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun&
   auto close_label = [&](std::size_t end) {
     if (run.count < kMaxLabels) {
       run.labels[run.count++] = Label{static_cast<std::uint32_t>(label_begin),
-                                      static_cast<std::uint32_t>(end), ascii,
-                                      digits && end > label_begin, upper, low};
+                                      static_cast<std::uint32_t>(end),
+                                      ascii,
+                                      digits && end > label_begin,
+                                      upper,
+                                      low};
     } else {
       run.overflow = true;
     }
@@ -467,8 +497,8 @@ void Scanner::parse_name(std::size_t start, std::size_t restart_before, NameRun&
   }
   run.count = last - first;
   // "-evil.com" after a space is an option dash or a list bullet, not part of the name.
-  if (run.count > 0 && (run.labels[0].begin == 0 ||
-                        (kCharClass[s_[run.labels[0].begin - 1]] & kPathStart))) {
+  if (run.count > 0 &&
+      (run.labels[0].begin == 0 || (kCharClass[s_[run.labels[0].begin - 1]] & kPathStart))) {
     Label& head = run.labels[0];
     while (head.begin < head.end && s_[head.begin] == '-') ++head.begin;
   }
@@ -538,8 +568,7 @@ bool Scanner::domain_value(const NameRun& run, DomainContext context, std::strin
   if (!config_.suffixes->is_tld(tld_ascii)) return false;
   if (context == DomainContext::kFreeText) {
     const Label& first = run.labels[0];
-    if (first.end - first.begin == 6 &&
-        std::memcmp(s_ + first.begin, "System", 6) == 0)
+    if (first.end - first.begin == 6 && std::memcmp(s_ + first.begin, "System", 6) == 0)
       return false;
     if (run.count == 2 && !run.defanged) {
       for (std::string_view ext : kAmbiguousTlds)
@@ -692,18 +721,17 @@ void Scanner::handle_at(std::size_t at_begin, std::size_t at_end, bool bracketed
     break;
   }
   if (i == floor && floor > 0 && (kCharClass[s_[i - 1]] & kLocal)) return;  // absurdly long
-  std::string local;
-  std::size_t k = i;
-  while (k < local_end) {
-    unsigned char c = s_[k];
-    if (is_open(c)) {
-      local.push_back('.');
-      k += match_defang(k).length;
+  std::string local(reinterpret_cast<const char*>(s_ + i), local_end - i);
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < local.size(); ++k) {
+    if (is_open(static_cast<unsigned char>(local[k]))) {
+      local[kept++] = '.';
+      k += match_defang(i + k).length - 1;
       continue;
     }
-    local.push_back(lower(c));
-    ++k;
+    local[kept++] = lower(static_cast<unsigned char>(local[k]));
   }
+  local.resize(kept);
   // A local part never starts with a dot: "...john@" starts at "john".
   std::size_t lead = 0;
   while (lead < local.size() && local[lead] == '.') ++lead;
@@ -743,13 +771,12 @@ bool Scanner::try_url(std::size_t p) {
   std::size_t b = scheme_end;
   while (b > scheme_floor && (kCharClass[s_[b - 1]] & kAlpha)) --b;
   if (b == scheme_end || (b > 0 && alnum_or_underscore(b - 1))) return false;
-  char scheme_buf[8];
-  std::size_t scheme_len = scheme_end - b;
-  for (std::size_t k = 0; k < scheme_len; ++k) scheme_buf[k] = lower(s_[b + k]);
-  std::string_view written(scheme_buf, scheme_len);
+  std::uint64_t written = 0;
+  for (std::size_t k = 0; k < scheme_end - b; ++k)
+    written |= static_cast<std::uint64_t>(static_cast<unsigned char>(lower(s_[b + k]))) << (8 * k);
   std::string_view scheme;
   for (const auto& alias : kSchemes)
-    if (alias.written == written) scheme = alias.canonical;
+    if (alias.key == written) scheme = alias.canonical;
   if (scheme.empty()) return false;
 
   // userinfo@ (kept in the URL; "http://bank.com@evil.com/" goes to evil.com)
@@ -766,7 +793,8 @@ bool Scanner::try_url(std::size_t p) {
   std::size_t host_end;
   if (at(host) == '[') {
     std::size_t close = host + 1;
-    while (close < n_ && close < host + 48 && ((cls(close) & kHex) || s_[close] == ':' || s_[close] == '.'))
+    while (close < n_ && close < host + 48 &&
+           ((cls(close) & kHex) || s_[close] == ':' || s_[close] == '.'))
       ++close;
     if (at(close) != ']') return false;
     std::string_view inside(reinterpret_cast<const char*>(s_ + host + 1), close - host - 1);
@@ -1091,7 +1119,8 @@ void Scanner::handle_backslash(std::size_t p) {
     }
   }
   // Drive: C:\...
-  if (at(p - 1) == ':' && p >= 2 && (kCharClass[s_[p - 2]] & kAlpha) && !alnum_or_underscore(p - 3)) {
+  if (at(p - 1) == ':' && p >= 2 && (kCharClass[s_[p - 2]] & kAlpha) &&
+      !alnum_or_underscore(p - 3)) {
     std::string root = {static_cast<char>(s_[p - 2] & ~0x20), ':', '\\'};
     std::size_t body = p;
     while (at(body) == '\\') ++body;
@@ -1218,8 +1247,8 @@ void Scanner::parse_unix_path(std::size_t begin, std::size_t body) {
 
 void Scanner::handle_slash(std::size_t p) {
   // Drive path with forward slashes: C:/Users/...
-  if (at(p - 1) == ':' && p >= 2 && (kCharClass[s_[p - 2]] & kAlpha) && !alnum_or_underscore(p - 3) &&
-      at(p + 1) != '/') {
+  if (at(p - 1) == ':' && p >= 2 && (kCharClass[s_[p - 2]] & kAlpha) &&
+      !alnum_or_underscore(p - 3) && at(p + 1) != '/') {
     if (p < win_done_) return;
     std::string root = {static_cast<char>(s_[p - 2] & ~0x20), ':', '\\'};
     parse_windows_path(p - 2, p + 1, std::move(root), Type::kFile);
@@ -1240,7 +1269,8 @@ void Scanner::handle_slash(std::size_t p) {
 // Identifiers: CVE, ATT&CK, AS numbers.
 
 void Scanner::handle_dash(std::size_t p) {
-  if (p < 3 || lower(s_[p - 1]) != 'e' || lower(s_[p - 2]) != 'v' || lower(s_[p - 3]) != 'c') return;
+  if (p < 3 || lower(s_[p - 1]) != 'e' || lower(s_[p - 2]) != 'v' || lower(s_[p - 3]) != 'c')
+    return;
   if (alnum_or_underscore(p - 4)) return;
   std::size_t q = p + 1;
   unsigned year = 0;
@@ -1277,13 +1307,15 @@ bool Scanner::attack_id_at(std::size_t p, bool lower_ok, std::size_t& end,
     if (!(cls(q) & kDigit)) return false;
     number = number * 10 + (s_[q] - '0');
   }
-  if (tactic ? (number < 1 || number > 99) : (number < (letter == 'T' ? 800u : 1u) || number > 1999))
+  if (tactic ? (number < 1 || number > 99)
+             : (number < (letter == 'T' ? 800u : 1u) || number > 1999))
     return false;
   value.assign(1, letter);
   if (tactic) value.push_back('A');
   value.append(reinterpret_cast<const char*>(s_ + q - 4), 4);
   if (letter == 'T' && !tactic && at(q) == '.' && (cls(q + 1) & kDigit)) {
-    if (!(cls(q + 2) & kDigit) || !(cls(q + 3) & kDigit) || alnum_or_underscore(q + 4)) return false;
+    if (!(cls(q + 2) & kDigit) || !(cls(q + 3) & kDigit) || alnum_or_underscore(q + 4))
+      return false;
     value.append(reinterpret_cast<const char*>(s_ + q), 4);
     q += 4;
   } else if (alnum_or_underscore(q)) {
@@ -1318,9 +1350,11 @@ void Scanner::handle_upper(std::size_t p) {
       emit(Type::kAsn, p - 1, q, "AS" + std::to_string(number));
     return;
   }
-  if (c == 'N' && lower(at(p - 1)) == 's' && lower(at(p - 2)) == 'a' && !alnum_or_underscore(p - 3)) {
+  if (c == 'N' && lower(at(p - 1)) == 's' && lower(at(p - 2)) == 'a' &&
+      !alnum_or_underscore(p - 3)) {
     std::size_t q = p + 1;
-    for (int k = 0; k < 2 && (at(q) == ' ' || at(q) == ':' || at(q) == '#' || at(q) == '='); ++k) ++q;
+    for (int k = 0; k < 2 && (at(q) == ' ' || at(q) == ':' || at(q) == '#' || at(q) == '='); ++k)
+      ++q;
     std::size_t digits = q;
     std::uint64_t number = 0;
     while ((cls(q) & kDigit) && q - digits <= 10) number = number * 10 + (s_[q++] - '0');
@@ -1356,22 +1390,39 @@ void Scanner::handle_long(std::size_t b) {
     }
     // All-digit or all-letter runs are counters, padding or words, not digests.
     if (hex && digit && letter) {
-      std::string value;
-      value.reserve(len);
-      for (unsigned char c : token) value.push_back(lower(c));
-      Type type = len == 32 ? Type::kMd5 : len == 40 ? Type::kSha1 : len == 64 ? Type::kSha256 : Type::kSha512;
+      std::string value(token);
+      for (char& c : value) c = lower(static_cast<unsigned char>(c));
+      Type type = len == 32   ? Type::kMd5
+                  : len == 40 ? Type::kSha1
+                  : len == 64 ? Type::kSha256
+                              : Type::kSha512;
       emit(type, b, e, std::move(value));
       return;
     }
   }
-  if (crypto_address::is_bitcoin(token)) {
+  // Checksums cost a few hundred nanoseconds each: text made of address look-alikes gets a
+  // bounded number of them (one per 256 bytes scanned, plus a start allowance); the rest are
+  // counted in the report, not silently dropped.
+  bool bitcoin_shaped = (len >= 26 && len <= 35 && (s_[b] == '1' || s_[b] == '3')) ||
+                        (len >= 14 && len <= 90 && lower(s_[b]) == 'b' && lower(s_[b + 1]) == 'c' &&
+                         s_[b + 2] == '1');
+  bool monero_shaped = (len == 95 || len == 106) && (s_[b] == '4' || s_[b] == '8');
+  if (!bitcoin_shaped && !monero_shaped) return;
+  std::size_t allowance = 16 + b / 256;
+  if (checksums_done_ >= allowance) {
+    ++sink_.report().checksums_skipped;
+    return;
+  }
+  ++checksums_done_;
+  if (bitcoin_shaped && crypto_address::is_bitcoin(token)) {
     std::string value(token);
     if (lower(value[0]) == 'b')
       for (char& ch : value) ch = lower(static_cast<unsigned char>(ch));
     emit(Type::kBitcoin, b, e, std::move(value));
     return;
   }
-  if (crypto_address::is_monero(token)) emit(Type::kMonero, b, e, std::string(token));
+  if (monero_shaped && crypto_address::is_monero(token))
+    emit(Type::kMonero, b, e, std::string(token));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1388,7 +1439,9 @@ void Scanner::on_anchor(std::size_t p) {
       if ((prev_class & (kLabel | kHigh)) && (next_class & (kLabel | kHigh)) && p >= dot_done_)
         handle_dot(p);
       break;
-    case '@': handle_at(p, p + 1, false); break;
+    case '@':
+      handle_at(p, p + 1, false);
+      break;
     case ':':
       if (next == '/' || next == '\\' || (is_open(prev) && (is_close(next) || next == ' '))) {
         if (try_url(p)) break;
@@ -1398,7 +1451,9 @@ void Scanner::on_anchor(std::size_t p) {
     case '/':
       if (prev == ':' || prev == '~' || (prev_class & kPathStart) || p == 0) handle_slash(p);
       break;
-    case '\\': handle_backslash(p); break;
+    case '\\':
+      handle_backslash(p);
+      break;
     case '[':
     case '(':
     case '{': {
@@ -1406,8 +1461,10 @@ void Scanner::on_anchor(std::size_t p) {
           (next | 0x20) != 'a')
         break;
       DefangMatch m = match_defang(p);
-      if (m.kind == Defang::kDot) handle_dot(p);
-      else if (m.kind == Defang::kAt) handle_at(p, p + m.length, true);
+      if (m.kind == Defang::kDot)
+        handle_dot(p);
+      else if (m.kind == Defang::kAt)
+        handle_at(p, p + m.length, true);
       break;
     }
     case '-':
@@ -1426,13 +1483,14 @@ std::uint32_t Scanner::emit(Type type, std::size_t start, std::size_t end, std::
                             CoverKind cover, std::uint32_t parent) {
   // A value already reported adds nothing, whatever would happen to this occurrence. Structures
   // still go through: they suppress what they contain.
-  if (cover == kCoverNone && sink_.already_reported(type, value)) return 0;
+  std::uint64_t fingerprint = FoundSink::fingerprint(type, value);
+  if (cover == kCoverNone && sink_.already_reported(fingerprint)) return 0;
   std::uint32_t id = ++next_id_;
   pending_.push_back(Candidate{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end),
-                               type, cover, id, parent, std::move(value)});
+                               type, cover, id, parent, fingerprint, std::move(value)});
   // Keep the pending list in finalization order; finds arrive almost sorted, so this rarely moves.
-  for (std::size_t k = pending_.size() - 1; k > pending_head_ && comes_before(pending_[k], pending_[k - 1]);
-       --k)
+  for (std::size_t k = pending_.size() - 1;
+       k > pending_head_ && comes_before(pending_[k], pending_[k - 1]); --k)
     std::swap(pending_[k], pending_[k - 1]);
   return id;
 }
@@ -1449,8 +1507,9 @@ void Scanner::finalize(Candidate& c) {
       }
     }
   }
-  if (c.cover != kCoverNone) cover_end_[c.cover] = std::max<std::size_t>(cover_end_[c.cover], c.end);
-  sink_.add(c.type, c.start, c.end, std::move(c.value));
+  if (c.cover != kCoverNone)
+    cover_end_[c.cover] = std::max<std::size_t>(cover_end_[c.cover], c.end);
+  sink_.add(c.type, c.start, c.end, std::move(c.value), c.fingerprint);
 }
 
 void Scanner::flush(std::size_t limit) {
@@ -1496,7 +1555,8 @@ void Scanner::run() {
     // Hashes and addresses are alphanumeric runs of 25+ bytes: visit each such run once, at its
     // first byte (a run that began in an earlier block was visited there).
     std::uint64_t starts = current.alnum & ~((current.alnum << 1) | previous_alnum_top);
-    for (std::uint64_t bits = runs_of_25(current.alnum, next.alnum) & starts; bits; bits &= bits - 1)
+    for (std::uint64_t bits = runs_of_25(current.alnum, next.alnum) & starts; bits;
+         bits &= bits - 1)
       handle_long(base + static_cast<std::size_t>(__builtin_ctzll(bits)));
     previous_alnum_top = current.alnum >> 63;
     current = next;

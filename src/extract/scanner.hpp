@@ -43,14 +43,18 @@ class SeenSet {
 class FoundSink {
  public:
   FoundSink(std::vector<Found>& out, std::size_t max_observables, ExtractReport& report);
-  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value);
-  bool already_reported(ObservableType type, std::string_view value) const {
-    return seen_->contains(fingerprint(type, value));
+  // A 64-bit fingerprint of (type, value): what repeats are recognised by.
+  static std::uint64_t fingerprint(ObservableType type, std::string_view value);
+  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value,
+           std::uint64_t fingerprint);
+  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value) {
+    std::uint64_t f = fingerprint(type, value);
+    add(type, start, end, std::move(value), f);
   }
+  bool already_reported(std::uint64_t fingerprint) const { return seen_->contains(fingerprint); }
   ExtractReport& report() { return report_; }
 
  private:
-  static std::uint64_t fingerprint(ObservableType type, std::string_view value);
   std::vector<Found>& out_;
   std::size_t max_;
   std::size_t kept_ = 0;

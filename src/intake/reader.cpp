@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -119,6 +120,8 @@ std::vector<InputRecord> split_records(std::string_view content, std::string_vie
 }
 
 Result<std::string> read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return fail(ErrorCode::kIoError, path + " is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::kIoError, "cannot open " + path);
   std::ostringstream buffer;

@@ -80,8 +80,7 @@ std::vector<EnrichmentPtr> EnrichmentCache::lookup(const Observable& observable)
   for (const auto& p : providers_) {
     if (!p->supports(observable.type)) continue;
     ++lookups_made_;
-    auto e = std::make_shared<Enrichment>(p->lookup(observable));
-    results.push_back(std::move(e));
+    results.push_back(p->lookup_shared(observable));
   }
   cache_.emplace(std::move(key), results);
   return results;

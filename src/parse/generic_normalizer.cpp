@@ -1,6 +1,9 @@
 // Generic JSON alert normalization by well-known field names.
 #include "parse/generic_normalizer.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/strings.hpp"
 #include "parse/json_path.hpp"
 #include "parse/tags.hpp"
@@ -39,7 +42,9 @@ void collect_texts(simdjson::dom::element element, std::string& path, Alert& ale
     case simdjson::dom::element_type::STRING: {
       std::string_view s = element.get_string().value_unsafe();
       if (s.size() < 3) break;
-      const size_t take = std::min(s.size(), budget);
+      size_t take = std::min(s.size(), budget);
+      // Never cut a UTF-8 sequence in half: back up to the start of the character.
+      while (take < s.size() && take > 0 && (static_cast<unsigned char>(s[take]) & 0xC0) == 0x80) --take;
       alert.texts.push_back({path, std::string(s.substr(0, take))});
       budget -= take;
       break;
@@ -92,7 +97,8 @@ Result<Alert> GenericNormalizer::normalize(simdjson::dom::element doc) const {
   alert.event_count = json::get_int(doc, {"count", "event_count"});
   alert.source_country = json::get_string(doc, {"src_country", "source_country", "country"});
 
-  add_addresses(alert, doc, {"src_ip", "source_ip", "src", "source", "source.ip", "client_ip", "attacker_ip"},
+  // A bare "source" often names the reporting product ("CrowdStrike"), so it is not read as an address.
+  add_addresses(alert, doc, {"src_ip", "source_ip", "src", "source.ip", "client_ip", "attacker_ip"},
                 Role::kSource);
   add_addresses(alert, doc, {"dst_ip", "dest_ip", "destination_ip", "dest", "destination", "destination.ip"},
                 Role::kDestination);
@@ -114,6 +120,8 @@ Result<Alert> GenericNormalizer::normalize(simdjson::dom::element doc) const {
       {"file_hash", ObservableType::kSha256}, {"hash", ObservableType::kSha256}};
   for (const auto& [path, type] : kHashFields) {
     const std::string value = json::get_string(doc, {path});
+    if (!std::all_of(value.begin(), value.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+      continue;  // not a hash: the extractor still sees it as text
     ObservableType actual = type;
     if (value.size() == 32) actual = ObservableType::kMd5;
     else if (value.size() == 40) actual = ObservableType::kSha1;

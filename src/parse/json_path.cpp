@@ -69,7 +69,11 @@ std::optional<std::int64_t> get_int(simdjson::dom::element root, std::initialize
     std::int64_t v;
     if (found->get_int64().get(v) == simdjson::SUCCESS) return v;
     double d;
-    if (found->get_double().get(d) == simdjson::SUCCESS) return static_cast<std::int64_t>(d);
+    if (found->get_double().get(d) == simdjson::SUCCESS) {
+      // Only doubles that fit: converting anything else is undefined behaviour.
+      if (!(d >= -9.2e18 && d <= 9.2e18)) return std::nullopt;
+      return static_cast<std::int64_t>(d);
+    }
     std::string_view s;
     if (found->get_string().get(s) == simdjson::SUCCESS) {
       std::int64_t parsed = 0;

@@ -21,22 +21,23 @@ const Normalizer* NormalizerRegistry::find(SourceFormat format) const {
 Result<Alert> NormalizerRegistry::normalize(simdjson::dom::element document, std::string_view raw,
                                             std::optional<SourceFormat> forced) const {
   if (!document.is_object()) return fail(ErrorCode::kNotAnAlert, "an alert must be a JSON object");
-  const Normalizer* chosen = nullptr;
+  std::vector<std::pair<int, const Normalizer*>> candidates;
   if (forced) {
-    chosen = find(*forced);
+    const Normalizer* chosen = find(*forced);
     if (!chosen) return fail(ErrorCode::kUnsupported, std::string("no normalizer for format ") + std::string(to_string(*forced)));
+    candidates.emplace_back(100, chosen);
   } else {
-    int best = 0;
-    for (const auto& n : normalizers_) {
-      const int confidence = n->detect(document);
-      if (confidence > best) {
-        best = confidence;
-        chosen = n.get();
-      }
-    }
-    if (!chosen) return fail(ErrorCode::kNotAnAlert, "no supported alert format recognised this JSON object");
+    for (const auto& n : normalizers_)
+      if (const int confidence = n->detect(document); confidence > 0) candidates.emplace_back(confidence, n.get());
+    if (candidates.empty()) return fail(ErrorCode::kNotAnAlert, "no supported alert format recognised this JSON object");
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   }
-  auto alert = chosen->normalize(document);
+  // The most confident format first; if it cannot read the document, the next one tries.
+  Result<Alert> alert = fail(ErrorCode::kNotAnAlert, "no supported alert format could read this JSON object");
+  for (const auto& [confidence, normalizer] : candidates) {
+    alert = normalizer->normalize(document);
+    if (alert) break;
+  }
   if (!alert) return alert;
   alert->raw.assign(raw);
   if (alert->id.empty()) alert->id = "fp-" + sha256_hex(raw).substr(0, 32);

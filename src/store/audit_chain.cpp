@@ -1,5 +1,4 @@
-// Field order of each audit hash. Changing anything here invalidates every stored chain: add a
-// new domain tag ("...v2") instead and keep the old definition for verification.
+// Field order of each audit hash; changing it invalidates every stored chain (add a "v2" tag).
 #include "store/audit_chain.hpp"
 
 #include <charconv>

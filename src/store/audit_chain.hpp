@@ -1,7 +1,4 @@
-// The audit chain's hash definitions, shared by the writer and by verify_audit() so the two can
-// never disagree. Every hash input is a sequence of length-prefixed fields (8-byte
-// little-endian length, then the bytes; integers as their decimal text), so a sequence of
-// fields has exactly one encoding; the exact field lists are in audit_chain.cpp.
+// Audit-chain hash definitions, shared by the writer and verify_audit() so they cannot disagree.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -9,6 +6,10 @@
 #include <string_view>
 
 namespace soc::store {
+
+// Every hash input is a sequence of fields: an 8-byte little-endian length, then the bytes
+// (integers as their decimal text), so each sequence has exactly one encoding. The field
+// lists are in audit_chain.cpp and src/store/README.md.
 
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";

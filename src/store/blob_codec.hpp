@@ -1,5 +1,4 @@
-// Compression of stored blobs: zstd above a size threshold, with a codec id kept beside each
-// blob, and bounded, checked decompression because the database file may have been altered.
+// Stored-blob codec: zstd above a size threshold, and bounded, checked decompression.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,4 @@
-// Thin RAII owners for a SQLite connection and its prepared statements, turning SQLite result
-// codes into soc::Error values. Every value reaches SQL through a bound parameter.
+// RAII owners for a SQLite connection and its prepared statements, with errors as values.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -19,6 +18,8 @@ Error sqlite_error(sqlite3* db, int code, std::string_view context);
 // SQLite codes that a retry after a short wait can clear (lock contention, transient I/O).
 bool is_transient(int code);
 
+// Every stored value reaches SQL as a bound parameter; only integer settings are formatted
+// into PRAGMAs, which take no parameters.
 class Statement {
  public:
   Statement() = default;

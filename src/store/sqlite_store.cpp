@@ -1,5 +1,4 @@
-// The embedded SQLite store: batched writes in WAL mode, zstd-compressed blobs and the
-// hash-chained audit trail with its verifier.
+// The embedded SQLite store: batched WAL writes, zstd blobs, the audit chain and its verifier.
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -259,7 +258,11 @@ class SqliteStore final : public Store {
 
   Result<AuditRef> record_triage(const TriageRecord& record) override;
   Status quarantine(const QuarantineRecord& record) override;
-  Status flush() override { return commit_pending(); }
+  Status flush() override {
+    auto committed = commit_pending();
+    if (!committed) committed.error().message += " (they stay queued for the next flush)";
+    return committed;
+  }
   Result<std::vector<StoredTriage>> load_triages() override;
   Result<std::vector<CorrelationEntry>> load_correlation(TimestampMs since) override;
   Result<std::int64_t> quarantine_count() override;
@@ -309,6 +312,10 @@ Status SqliteStore::open() {
     return fail(ErrorCode::kInvalidArgument,
                 fmt::format("store page_size must be a power of two from 512 to 65536, got {}",
                             options_.page_size));
+  }
+  if (options_.cache_kib < 0) {
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("store cache_kib must not be negative, got {}", options_.cache_kib));
   }
   if (options_.batch_size < 1) {
     return fail(ErrorCode::kInvalidArgument,
@@ -478,7 +485,10 @@ Result<AuditRef> SqliteStore::accept(PendingItem item) {
       pending_.pop_back();
       tip_seq_ = previous_seq;
       tip_hash_ = std::move(previous_hash);
-      return std::unexpected(committed.error());
+      return fail(committed.error().code,
+                  fmt::format("record not accepted (re-submit it); the {} earlier records stay "
+                              "queued for the next flush: {}",
+                              pending_.size(), committed.error().message));
     }
   }
   return ref;
@@ -589,8 +599,7 @@ Status SqliteStore::commit_pending() {
     }
     if (!store::is_transient(written.error().code) || attempt >= attempts) {
       return fail(ErrorCode::kStoreError,
-                  fmt::format("committing {} pending records to '{}' failed after {} attempt{}; "
-                              "they stay queued for the next flush: {}",
+                  fmt::format("committing {} pending records to '{}' failed after {} attempt{}: {}",
                               pending_.size(), options_.path, attempt, attempt == 1 ? "" : "s",
                               written.error().error.message));
     }

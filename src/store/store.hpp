@@ -98,7 +98,9 @@ struct SqliteOptions {
                                            // commits on power loss, never corrupts)
   std::size_t compress_over_bytes = 1024;  // blobs larger than this are zstd-compressed
   int compression_level = 1;               // zstd level (see bench/store_bench.cpp)
-  std::size_t max_blob_bytes = 64u << 20;  // reading refuses blobs that decode to more
+  std::size_t max_blob_bytes = 64u << 20;  // larger blobs are refused when recorded (a
+                                           // quarantined input keeps its first bytes) and
+                                           // when read back
   int commit_attempts = 5;                 // tries of one batch commit before it reports
   int retry_backoff_ms = 5;                // first wait between tries; doubles each time
   int busy_timeout_ms = 200;               // SQLite's own wait for a lock, per statement
@@ -107,6 +109,9 @@ struct SqliteOptions {
 };
 
 inline constexpr std::int64_t kSqliteStoreSchemaVersion = 1;  // PRAGMA user_version
+// Creates the file and schema when missing; refuses a newer schema version or a database that
+// is not a soc-triage store. `clock` stamps received_at and audit times and must outlive the
+// store. The file format (tables, hashes) is described in src/store/README.md.
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options,
                                                  const class Clock& clock);
 

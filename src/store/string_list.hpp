@@ -1,5 +1,4 @@
-// Lists of short strings (entities, tactics, techniques, alert ids) stored as JSON arrays of
-// strings, so they stay readable and queryable with SQLite's json_each().
+// String lists (entities, tactics, techniques, alert ids) stored as readable JSON arrays.
 #pragma once
 #include <string>
 #include <string_view>

@@ -243,6 +243,25 @@ TEST_F(OfflineProviders, ConcurrentLookupsAgree) {
   EXPECT_EQ(malicious.load(), 2000);
 }
 
+TEST(OfflineCache, RacingFirstLookupsShareOneAnswer) {
+  const auto vt = make_offline_virustotal(kIntelDir);
+  const std::vector<Observable> wanted{
+      obs(ObservableType::kSha256, kPhishHash), obs(ObservableType::kDomain, "doc-secure.xyz"),
+      obs(ObservableType::kIpv4, "203.0.113.45"), obs(ObservableType::kUrl, "http://218.54.47.76/"),
+      obs(ObservableType::kSha256, std::string(64, 'd'))};
+  constexpr int kThreads = 4;
+  std::vector<std::vector<const Enrichment*>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (const Observable& o : wanted) seen[t].push_back(vt->lookup_shared(o).get());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 1; t < kThreads; ++t) EXPECT_EQ(seen[t], seen[0]);
+  EXPECT_EQ(seen[0][4]->status, LookupStatus::kError);  // a malformed file is cached too
+}
+
 TEST_F(OfflineProviders, ScenarioTwoSshBruteForcer) {
   auto abuse = lookup("abuseipdb", ObservableType::kIpv4, "185.220.101.34");
   EXPECT_EQ(abuse.facts.abuse_confidence, 100);

@@ -35,9 +35,12 @@ std::string unescape(const std::string& s) {
       continue;
     }
     char next = s[++i];
-    if (next == 'n') out.push_back('\n');
-    else if (next == 't') out.push_back('\t');
-    else if (next == '\\') out.push_back('\\');
+    if (next == 'n')
+      out.push_back('\n');
+    else if (next == 't')
+      out.push_back('\t');
+    else if (next == '\\')
+      out.push_back('\\');
     else if (next == 'x' && i + 2 < s.size() + 1 && hex_digit(s[i + 1]) >= 0 &&
              hex_digit(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2])));
@@ -123,8 +126,8 @@ TEST(ExtractCases, EveryCaseFindsExactlyItsObservables) {
     }
     if (actual != c.expected) {
       ++failures;
-      ADD_FAILURE() << "cases.txt:" << c.line << "\n  text: " << c.text << "\n  expected:"
-                    << describe(c.expected) << "\n  actual:" << describe(actual);
+      ADD_FAILURE() << "cases.txt:" << c.line << "\n  text: " << c.text
+                    << "\n  expected:" << describe(c.expected) << "\n  actual:" << describe(actual);
     }
   }
   EXPECT_EQ(failures, 0) << "of " << cases.size() << " cases";

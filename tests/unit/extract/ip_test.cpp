@@ -21,7 +21,7 @@ TEST(Ip, FormatsIpv6Canonically) {
     return a ? soc::format_ipv6(*a) : std::string("invalid");
   };
   EXPECT_EQ(fmt("2001:0db8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");
-  EXPECT_EQ(fmt("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");  // first of equal runs
+  EXPECT_EQ(fmt("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");     // first of equal runs
   EXPECT_EQ(fmt("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");  // no "::" for one group
   EXPECT_EQ(fmt("::"), "::");
   EXPECT_EQ(fmt("::1"), "::1");

@@ -1,5 +1,4 @@
-// verify_audit() against a database file tampered with through a second SQLite connection:
-// each case edits, deletes, inserts or reorders rows and expects the first bad record.
+// verify_audit() against files tampered with through a second connection: first bad record.
 #include <zstd.h>
 
 #include <gtest/gtest.h>
@@ -89,7 +88,9 @@ struct TamperCase {
 };
 
 // gtest would otherwise print the case as raw bytes.
-void PrintTo(const TamperCase& c, std::ostream* out) { *out << c.name; }
+void PrintTo(const TamperCase& c, std::ostream* out) {
+  *out << c.name;
+}
 
 class Tampering : public testing::TestWithParam<TamperCase> {};
 
@@ -138,8 +139,9 @@ const TamperCase kCases[] = {
      6, "payload hash"},
     {"StageStateAltered",
      [](RawDb& db) {
-       db.exec("UPDATE stage_states SET state = CAST('{\"normalize\":{}}' AS BLOB), codec = 0 "
-               "WHERE alert_seq = 2");
+       db.exec(
+           "UPDATE stage_states SET state = CAST('{\"normalize\":{}}' AS BLOB), codec = 0 "
+           "WHERE alert_seq = 2");
      },
      2, "payload hash"},
     {"DecisionBlobAltered",
@@ -159,8 +161,9 @@ const TamperCase kCases[] = {
     {"QuarantineMessageAltered",
      [](RawDb& db) { db.exec("UPDATE quarantine SET message = 'fine' WHERE seq = 3"); }, 3,
      "quarantine row of record 3"},
-    {"AuditTimeAltered", [](RawDb& db) { db.exec("UPDATE audit SET time = time + 1 WHERE seq = 4"); },
-     4, "audit record 4 was altered"},
+    {"AuditTimeAltered",
+     [](RawDb& db) { db.exec("UPDATE audit SET time = time + 1 WHERE seq = 4"); }, 4,
+     "audit record 4 was altered"},
     {"AuditHashReplaced",
      [](RawDb& db) {
        db.exec("UPDATE audit SET hash = (SELECT hash FROM audit WHERE seq = 5) WHERE seq = 2");
@@ -168,8 +171,9 @@ const TamperCase kCases[] = {
      2, "audit record 2 was altered"},
     {"AuditPayloadHashReplaced",
      [](RawDb& db) {
-       db.exec("UPDATE audit SET payload_hash = (SELECT payload_hash FROM audit WHERE seq = 1) "
-               "WHERE seq = 5");
+       db.exec(
+           "UPDATE audit SET payload_hash = (SELECT payload_hash FROM audit WHERE seq = 1) "
+           "WHERE seq = 5");
      },
      5, "audit record 5 was altered"},
     {"AuditKindChanged",
@@ -189,34 +193,39 @@ const TamperCase kCases[] = {
      "quarantine row of record 3 is missing"},
     {"AuditRowAppended",
      [](RawDb& db) {
-       db.exec("INSERT INTO audit SELECT 7, time, kind, ref, payload_hash, hash, hash FROM audit "
-               "WHERE seq = 6");
+       db.exec(
+           "INSERT INTO audit SELECT 7, time, kind, ref, payload_hash, hash, hash FROM audit "
+           "WHERE seq = 6");
      },
      7, "altered"},
     {"AuditRowInsertedInTheMiddle",
      [](RawDb& db) {
        db.exec("UPDATE audit SET seq = seq + 100 WHERE seq >= 4");
        db.exec("UPDATE audit SET seq = seq - 99 WHERE seq >= 100");
-       db.exec("INSERT INTO audit SELECT 4, time, kind, ref, payload_hash, prev_hash, hash "
-               "FROM audit WHERE seq = 3");
+       db.exec(
+           "INSERT INTO audit SELECT 4, time, kind, ref, payload_hash, prev_hash, hash "
+           "FROM audit WHERE seq = 3");
      },
      4, "does not link"},
     {"AuditRowWithSeqZeroInserted",
      [](RawDb& db) {
-       db.exec("INSERT INTO audit SELECT 0, time, kind, ref, payload_hash, prev_hash, hash "
-               "FROM audit WHERE seq = 1");
+       db.exec(
+           "INSERT INTO audit SELECT 0, time, kind, ref, payload_hash, prev_hash, hash "
+           "FROM audit WHERE seq = 1");
      },
      0, "out of sequence"},
     {"AlertRowsInsertedAfterTheChain",
      [](RawDb& db) {
-       db.exec("INSERT INTO alerts SELECT 50, alert_id, format, alert_time, received_at, raw, "
-               "raw_codec FROM alerts WHERE seq = 1");
+       db.exec(
+           "INSERT INTO alerts SELECT 50, alert_id, format, alert_time, received_at, raw, "
+           "raw_codec FROM alerts WHERE seq = 1");
      },
      50, "alerts row 50 has no audit record"},
     {"AlertRowInsertedUnderAQuarantineRecord",
      [](RawDb& db) {
-       db.exec("INSERT INTO alerts SELECT 3, alert_id, format, alert_time, received_at, raw, "
-               "raw_codec FROM alerts WHERE seq = 1");
+       db.exec(
+           "INSERT INTO alerts SELECT 3, alert_id, format, alert_time, received_at, raw, "
+           "raw_codec FROM alerts WHERE seq = 1");
      },
      3, "alerts row"},
     {"AuditRowsSwapped", [](RawDb& db) { swap_rows(db, "audit", "seq", 2, 5); }, 2,

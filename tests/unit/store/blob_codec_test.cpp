@@ -1,5 +1,4 @@
-// The blob coder and the string-list encoding on their own: thresholds, exact round trips and
-// refusal of damaged input.
+// The blob coder and string-list encoding alone: thresholds, exact round trips, damage.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -77,8 +76,8 @@ TEST(BlobCoder, EnforcesTheDecodedSizeCap) {
 }
 
 TEST(StringList, RoundTripsAwkwardItemsAsJson) {
-  const std::vector<std::string> items = {"host:wks-01", "user:o'brien", "quote\"back\\slash",
-                                          "ctl\x01\n\t", "", "caf\xc3\xa9"};
+  const std::vector<std::string> items = {
+      "host:wks-01", "user:o'brien", "quote\"back\\slash", "ctl\x01\n\t", "", "caf\xc3\xa9"};
   const std::string json = encode_string_list(items);
   EXPECT_EQ(encode_string_list({"a", "b"}), R"(["a","b"])");
   EXPECT_EQ(encode_string_list({}), "[]");

@@ -1,5 +1,4 @@
-// Behaviour of the SQLite store: round trips, batching and durability, codecs, quarantine,
-// hostile strings, schema versioning and commit retries.
+// SQLite store behaviour: round trips, batching, codecs, quarantine, hostile strings, schema.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -295,6 +294,44 @@ TEST(SqliteStore, RefusesToDecompressPastTheSizeCap) {
   EXPECT_EQ(loaded.error().code, ErrorCode::kTooLarge);
 }
 
+TEST(SqliteStore, RefusesARecordItCouldNotReadBack) {
+  FixedClock clock(kNow);
+  SqliteOptions options;
+  options.max_blob_bytes = 10'000;
+  auto store = open_or_fail(options, clock);
+  ASSERT_TRUE(store);
+  TriageRecord record = sample_record(1);
+  record.decision_json = std::string(10'001, 'd');
+  auto refused = store->record_triage(record);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kTooLarge);
+  EXPECT_NE(refused.error().message.find("decision"), std::string::npos);
+  auto accepted = store->record_triage(sample_record(2));
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->record, 1) << "a refused record takes no seq";
+}
+
+TEST(SqliteStore, QuarantineKeepsTheReadablePrefixOfAnOversizedInput) {
+  TempDir dir;
+  const std::string path = dir.file("quarantine-big.db");
+  FixedClock clock(kNow);
+  SqliteOptions options = file_options(path);
+  options.max_blob_bytes = 1000;
+  {
+    auto store = open_or_fail(options, clock);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->quarantine(
+        {"huge.json", ErrorCode::kTooLarge, "over limit", std::string(5000, 'q')}));
+    ASSERT_TRUE(store->flush());
+    auto report = store->verify_audit();
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->ok) << report->problem;
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.bytes("SELECT message FROM quarantine WHERE seq = 1"),
+            "over limit [quarantine kept the first 1000 of 5000 bytes]");
+}
+
 TEST(SqliteStore, QuarantineIsStoredCountedAndAudited) {
   TempDir dir;
   const std::string path = dir.file("quarantine.db");
@@ -443,7 +480,8 @@ TEST(SqliteStore, IncidentsAreUpserted) {
     TriageRecord first = sample_record(1);
     first.incident = IncidentRecord{"INC-1", {"alert-1"}, {"execution"}};
     TriageRecord second = sample_record(2);
-    second.incident = IncidentRecord{"INC-1", {"alert-1", "alert-2"}, {"execution", "lateral-movement"}};
+    second.incident =
+        IncidentRecord{"INC-1", {"alert-1", "alert-2"}, {"execution", "lateral-movement"}};
     ASSERT_TRUE(store->record_triage(first));
     ASSERT_TRUE(store->record_triage(second));
   }
@@ -479,6 +517,14 @@ TEST(SqliteStore, RefusesSomeoneElsesDatabase) {
   EXPECT_NE(store.error().message.find("not a soc-triage store"), std::string::npos)
       << store.error().message;
   EXPECT_EQ(RawDb(path).integer("SELECT count(*) FROM sqlite_schema"), 1);
+
+  const std::string marked = dir.file("marked.db");
+  RawDb(marked).exec("PRAGMA application_id = 42");  // another program's empty file
+  auto refused = open_sqlite_store(file_options(marked), clock);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("application_id 42"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(RawDb(marked).integer("SELECT count(*) FROM sqlite_schema"), 0);
 }
 
 TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
@@ -503,6 +549,21 @@ TEST(SqliteStore, RejectsInvalidOptions) {
   options = SqliteOptions{};
   options.path = "";
   EXPECT_FALSE(open_sqlite_store(options, clock));
+  options = SqliteOptions{};
+  options.page_size = 3000;
+  EXPECT_FALSE(open_sqlite_store(options, clock));
+}
+
+TEST(SqliteStore, NewFilesGetTheConfiguredPageSize) {
+  TempDir dir;
+  FixedClock clock(kNow);
+  SqliteOptions options = file_options(dir.file("pages.db"));
+  options.page_size = 8192;
+  ASSERT_TRUE(open_or_fail(options, clock));
+  EXPECT_EQ(RawDb(options.path).integer("PRAGMA page_size"), 8192);
+  options.page_size = 4096;  // an existing file keeps its page size
+  ASSERT_TRUE(open_or_fail(options, clock));
+  EXPECT_EQ(RawDb(options.path).integer("PRAGMA page_size"), 8192);
 }
 
 SqliteOptions impatient(const std::string& path, int batch_size) {
@@ -530,6 +591,7 @@ TEST(SqliteStore, FailedCommitKeepsThePendingBatchForTheNextFlush) {
   EXPECT_NE(flushed.error().message.find("2 pending records"), std::string::npos)
       << flushed.error().message;
   EXPECT_NE(flushed.error().message.find("2 attempts"), std::string::npos);
+  EXPECT_NE(flushed.error().message.find("stay queued"), std::string::npos);
   other.exec("COMMIT");
 
   ASSERT_TRUE(store->flush());
@@ -552,6 +614,9 @@ TEST(SqliteStore, RecordWhoseBatchCannotCommitIsNotAccepted) {
   auto refused = store->record_triage(sample_record(2));  // fills the batch; commit fails
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kStoreError);
+  EXPECT_NE(refused.error().message.find("not accepted"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("1 earlier records stay queued"), std::string::npos);
   other.exec("COMMIT");
 
   auto accepted = store->record_triage(sample_record(2));  // re-submitted, as documented
@@ -564,6 +629,30 @@ TEST(SqliteStore, RecordWhoseBatchCannotCommitIsNotAccepted) {
   auto report = store->verify_audit();
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+// Stands in for a commit whose error came after its WAL write: the same rows are already in
+// the file when the store retries.
+TEST(SqliteStore, BatchAlreadyInTheFileIsNotWrittenTwice) {
+  TempDir dir;
+  const std::string path = dir.file("already.db");
+  FixedClock clock(kNow);
+  auto store = open_or_fail(file_options(path), clock);
+  auto twin = open_or_fail(file_options(path), clock);
+  ASSERT_TRUE(store && twin);
+  ASSERT_TRUE(store->record_triage(sample_record(1)));
+  ASSERT_TRUE(twin->record_triage(sample_record(1)));
+  ASSERT_TRUE(twin->flush());
+  ASSERT_TRUE(store->flush());
+  EXPECT_EQ(RawDb(path).integer("SELECT count(*) FROM alerts"), 1);
+  auto next = store->record_triage(sample_record(2));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->record, 2);
+  ASSERT_TRUE(store->flush());
+  auto report = store->verify_audit();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->records_checked, 2);
 }
 
 TEST(SqliteStore, DetectsASecondWriterOnTheSameChain) {

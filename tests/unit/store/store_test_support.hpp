@@ -1,15 +1,14 @@
-// Shared fixtures for the store tests: temporary database files, realistic records and a raw
-// SQLite connection for looking at (and tampering with) what the store wrote.
+// Store test fixtures: temporary files, realistic records, a raw connection for tampering.
 #pragma once
 #include <sqlite3.h>
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "store/store.hpp"
 
@@ -103,18 +102,17 @@ inline TriageRecord sample_record(int n, const std::string& alert_id = "") {
   r.alert_time = 1'772'419'620'000 + n * 1000;
   std::string events;
   for (int i = 0; i < 20; ++i) {
-    events += R"({"process":{"command_line":"powershell -enc SQBFAFgA)" + std::to_string(n * 31 + i) +
-              R"(","pid":)" + std::to_string(4000 + i) + R"(},"host":{"name":"wks-)" +
-              std::to_string(n % 7) + R"("}},)";
+    events += R"({"process":{"command_line":"powershell -enc SQBFAFgA)" +
+              std::to_string(n * 31 + i) + R"(","pid":)" + std::to_string(4000 + i) +
+              R"(},"host":{"name":"wks-)" + std::to_string(n % 7) + R"("}},)";
   }
   r.raw = R"({"@timestamp":"2026-03-02T02:47:00Z","event":{"id":")" + r.alert_id +
           R"("},"rule":{"name":"Suspicious PowerShell"},"events":[)" + events + "{}]}";
-  r.stage_states_json = R"({"normalize":{"rule":"Suspicious PowerShell","n":)" +
-                        std::to_string(n) + R"(},"extract":[{"type":"host","value":"wks-01"}]})";
-  r.decision_json = R"({"alert_id":")" + r.alert_id +
-                    R"(","classification":"TRUE_POSITIVE","risk_score":)" +
-                    std::to_string(50 + n % 50) + R"(,"reasoning":"step )" + std::to_string(n) +
-                    R"("})";
+  r.stage_states_json = R"({"normalize":{"rule":"Suspicious PowerShell","n":)" + std::to_string(n) +
+                        R"(},"extract":[{"type":"host","value":"wks-01"}]})";
+  r.decision_json =
+      R"({"alert_id":")" + r.alert_id + R"(","classification":"TRUE_POSITIVE","risk_score":)" +
+      std::to_string(50 + n % 50) + R"(,"reasoning":"step )" + std::to_string(n) + R"("})";
   r.classification = "TRUE_POSITIVE";
   r.severity = "high";
   r.priority = "P2";
