@@ -25,9 +25,9 @@ Incident IncidentTracker::assign(const std::string& alert_id, const std::vector<
   }
   Incident& inc = incidents_[id];
   inc.id = id;
+  // An alert belongs to the first incident it joined.
   auto join = [&](const std::string& member) {
-    if (members_.insert(id + '\n' + member).second) inc.alert_ids.push_back(member);
-    incident_of_alert_.try_emplace(member, id);
+    if (incident_of_alert_.try_emplace(member, id).second) inc.alert_ids.push_back(member);
   };
   for (const auto& r : related_alert_ids) join(r);
   join(alert_id);
@@ -47,10 +47,7 @@ Incident IncidentTracker::assign(const std::string& alert_id, const std::vector<
 
 void IncidentTracker::restore(const Incident& incident) {
   incidents_[incident.id] = incident;
-  for (const auto& a : incident.alert_ids) {
-    incident_of_alert_[a] = incident.id;
-    members_.insert(incident.id + '\n' + a);
-  }
+  for (const auto& a : incident.alert_ids) incident_of_alert_.try_emplace(a, incident.id);
 }
 
 namespace {
@@ -327,11 +324,11 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
     d.attack.push_back({m.technique->id, m.technique->name, m.technique->tactics, m.source, m.evidence, false});
   if (ev.correlation.kill_chain)
     for (const auto& r : ev.correlation.related)
-      for (const auto& tid : r.entry.techniques)
+      for (const auto& tid : r.entry->techniques)
         if (const Technique* t = catalog.find(tid))
           if (std::none_of(d.attack.begin(), d.attack.end(), [&](const AttackEntry& a) { return a.technique_id == t->id; }))
             d.attack.push_back({t->id, t->name, t->tactics, MappingSource::kCorrelation,
-                                fmt::format("earlier alert {} ({:.0f} h before) in the same chain", r.entry.alert_id,
+                                fmt::format("earlier alert {} ({:.0f} h before) in the same chain", r.entry->alert_id,
                                             r.hours_before),
                                 false});
   if (ev.category == AlertCategory::kLateralMovement || ev.category == AlertCategory::kSuspiciousLogin)
@@ -345,7 +342,7 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
   // 4. Kill chain: one incident holding the chain's alerts.
   if (ev.correlation.kill_chain) {
     std::vector<std::string> related_ids;
-    for (const auto& r : ev.correlation.related) related_ids.push_back(r.entry.alert_id);
+    for (const auto& r : ev.correlation.related) related_ids.push_back(r.entry->alert_id);
     d.incident = incidents.assign(alert.id, related_ids, ev.correlation.chain_tactics);
     if (d.classification == Classification::kTruePositive && d.severity < Severity::kHigh) {
       d.severity = Severity::kHigh;
@@ -389,15 +386,17 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
   predict_next(ev, catalog, d.attack, pb.recommendations);
 
   // Earlier alerts closed as false positives that fit the chain deserve a second look.
+  // At most five, oldest first: the entry point of a chain is among its earliest alerts.
+  int reopened = 0;
   if (ev.correlation.kill_chain)
     for (const auto& r : ev.correlation.related)
-      if (r.entry.classification == "FALSE_POSITIVE") {
-        add_action(pb.actions, make_action(ActionType::kReopenAlert, r.entry.alert_id));
+      if (r.entry->classification == "FALSE_POSITIVE" && reopened++ < 5) {
+        add_action(pb.actions, make_action(ActionType::kReopenAlert, r.entry->alert_id));
         pb.recommendations.push_back(fmt::format(
             "Re-investigate alert {} ('{}', {:.0f} h earlier on {}), closed as FALSE_POSITIVE{}: it fits this chain "
             "as the probable initial entry point.",
-            r.entry.alert_id, r.entry.rule_name, r.hours_before, r.shared_entity.substr(r.shared_entity.find(':') + 1),
-            r.entry.closed_by.empty() ? "" : " by " + r.entry.closed_by));
+            r.entry->alert_id, r.entry->rule_name, r.hours_before, r.shared_entity.substr(r.shared_entity.find(':') + 1),
+            r.entry->closed_by.empty() ? "" : " by " + r.entry->closed_by));
       }
 
   // Time correlation: a burst on one host or account triggers preventive isolation, pending L2.

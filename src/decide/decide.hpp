@@ -26,7 +26,6 @@ class IncidentTracker {
  private:
   std::unordered_map<std::string, std::string> incident_of_alert_;
   std::unordered_map<std::string, Incident> incidents_;
-  std::unordered_set<std::string> members_;  // "incident\nalert"
 };
 
 Decision decide(const Alert& alert, Evidence evidence, const RiskScore& score, const Config& config,

@@ -167,11 +167,12 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref) {
     rec.severity = std::string(to_string(decision.severity));
     rec.priority = std::string(to_string(decision.priority));
     rec.risk_score = decision.risk_score;
-    rec.correlation = entry;
+    rec.correlation = std::move(entry);
     if (decision.incident) rec.incident = IncidentRecord{decision.incident->id, decision.incident->alert_ids, decision.incident->tactics};
     auto stamp = store_->record_triage(rec);
     if (!stamp) return TriageOutcome{ref, std::nullopt, stamp.error()};
     decision.audit = AuditStamp{stamp->record, stamp->hash};
+    entry = std::move(rec.correlation);
   }
   correlation_.add(std::move(entry));
   return TriageOutcome{ref, std::move(decision), std::nullopt};

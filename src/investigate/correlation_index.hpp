@@ -1,6 +1,7 @@
 // Earlier alerts indexed by the entities they touched: the memory behind bursts, kill chains,
 // similar-alert history and retrospective re-reading.
 #pragma once
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,7 +23,7 @@ class CorrelationIndex {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  std::vector<CorrelationEntry> entries_;
+  std::deque<CorrelationEntry> entries_;  // a deque: entries never move, evidence points at them
   std::unordered_map<std::string, std::vector<std::size_t>> by_entity_;  // kept sorted by entry time
 };
 

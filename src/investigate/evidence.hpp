@@ -69,7 +69,8 @@ struct BaselineEvidence {
 };
 
 struct RelatedAlert {
-  CorrelationEntry entry;
+  // Points into the correlation index, which outlives the investigation and never moves entries.
+  const CorrelationEntry* entry = nullptr;
   std::string shared_entity;
   double hours_before = 0;
 };

@@ -561,7 +561,7 @@ class HistoryTool final : public InvestigationTool {
           shared = entity;
           break;
         }
-      ce.related.push_back({*e, shared, static_cast<double>(t - e->time) / static_cast<double>(kHour)});
+      ce.related.push_back({e, shared, static_cast<double>(t - e->time) / static_cast<double>(kHour)});
     }
     // A kill chain: earlier related alerts sit at earlier tactics than this alert's latest one.
     int current_max = -1;
@@ -569,7 +569,7 @@ class HistoryTool final : public InvestigationTool {
       for (const auto& tac : m.technique->tactics) current_max = std::max(current_max, AttackCatalog::tactic_order(tac));
     std::set<std::pair<int, std::string>> ordered;
     for (const auto& r : ce.related)
-      for (const auto& tac : r.entry.tactics) {
+      for (const auto& tac : r.entry->tactics) {
         const int order = AttackCatalog::tactic_order(tac);
         if (order >= 0 && order < current_max) ordered.insert({order, tac});
       }
@@ -587,10 +587,10 @@ class HistoryTool final : public InvestigationTool {
     const std::size_t first_named = ce.related.size() > kNamed ? ce.related.size() - kNamed : 0;
     for (std::size_t i = first_named; i < ce.related.size(); ++i) {
       const RelatedAlert& r = ce.related[i];
-      said.push_back(fmt::format("'{}' ({}) {:.0f} h earlier on {}, closed as {}{}", r.entry.rule_name, r.entry.alert_id,
+      said.push_back(fmt::format("'{}' ({}) {:.0f} h earlier on {}, closed as {}{}", r.entry->rule_name, r.entry->alert_id,
                                  r.hours_before, r.shared_entity.substr(r.shared_entity.find(':') + 1),
-                                 r.entry.classification.empty() ? "open" : r.entry.classification,
-                                 r.entry.closed_by.empty() ? "" : " by " + r.entry.closed_by));
+                                 r.entry->classification.empty() ? "open" : r.entry->classification,
+                                 r.entry->closed_by.empty() ? "" : " by " + r.entry->closed_by));
     }
     if (ce.related_total > static_cast<int>(ce.related.size() - first_named))
       said.push_back(fmt::format("and {} older alerts on the same entities",

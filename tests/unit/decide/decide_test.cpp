@@ -147,7 +147,7 @@ TEST(Decide, KillChainOpensOneIncidentAndReopensTheClosedEntryPoint) {
   earlier.classification = "FALSE_POSITIVE";
   earlier.closed_by = "L1";
   earlier.techniques = {"T1059.001"};
-  ev.correlation.related = {{earlier, "host:wks-1", 36}};
+  ev.correlation.related = {{&earlier, "host:wks-1", 36}};
   const Decision d = decide(make_alert("late"), ev, score_of(90), Config{}, catalog(), incidents);
   ASSERT_TRUE(d.incident.has_value());
   EXPECT_EQ(d.incident->alert_ids, (std::vector<std::string>{"early", "late"}));
@@ -156,7 +156,7 @@ TEST(Decide, KillChainOpensOneIncidentAndReopensTheClosedEntryPoint) {
     return a.technique_id == "T1059.001" && a.source == MappingSource::kCorrelation;
   }));
   // A later alert of the same chain joins the same incident.
-  ev.correlation.related = {{earlier, "host:wks-1", 40}};
+  ev.correlation.related = {{&earlier, "host:wks-1", 40}};
   const Decision later = decide(make_alert("later"), ev, score_of(90), Config{}, catalog(), incidents);
   ASSERT_TRUE(later.incident.has_value());
   EXPECT_EQ(later.incident->id, d.incident->id);
