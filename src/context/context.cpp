@@ -121,6 +121,28 @@ std::string short_host(std::string_view host) {
   return h;
 }
 
+// Calls parse(line_no, document) for each non-empty line of a JSON-lines file; stops at the
+// first error, which names the file and line.
+template <class Fn>
+Status for_each_json_line(const std::filesystem::path& path, std::string_view all, Fn&& parse) {
+  simdjson::dom::parser parser;
+  size_t line_no = 0, pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find('\n', pos);
+    if (end == std::string_view::npos) end = all.size();
+    ++line_no;
+    const std::string_view line = trim(all.substr(pos, end - pos));
+    pos = end + 1;
+    if (line.empty()) continue;
+    const std::string where = path.string() + ":" + std::to_string(line_no);
+    simdjson::dom::element doc;
+    if (auto error = parser.parse(line.data(), line.size()).get(doc); error != simdjson::SUCCESS)
+      return fail(ErrorCode::kParseError, where + ": " + simdjson::error_message(error));
+    if (auto s = parse(where, doc); !s) return s;
+  }
+  return {};
+}
+
 }  // namespace
 
 class ContextLoader {
@@ -215,24 +237,10 @@ Status ContextLoader::load_host_facts(Context& c, const std::filesystem::path& p
 Status ContextLoader::load_events(Context& c, const std::filesystem::path& path) {
   auto text = slurp(path);
   if (!text) return {};
-  simdjson::dom::parser parser;
-  size_t line_no = 0, pos = 0;
-  const std::string_view all(*text);
-  while (pos < all.size()) {
-    size_t end = all.find('\n', pos);
-    if (end == std::string_view::npos) end = all.size();
-    ++line_no;
-    const std::string_view line = trim(all.substr(pos, end - pos));
-    pos = end + 1;
-    if (line.empty()) continue;
-    simdjson::dom::element doc;
-    if (auto error = parser.parse(line.data(), line.size()).get(doc); error != simdjson::SUCCESS)
-      return fail(ErrorCode::kParseError,
-                  path.string() + ":" + std::to_string(line_no) + ": " + simdjson::error_message(error));
+  auto loaded = for_each_json_line(path, *text, [&](const std::string& where, simdjson::dom::element doc) -> Status {
     Event e;
     const auto time = parse_time(json::get_string(doc, {"@timestamp", "event.created"}));
-    if (!time)
-      return fail(ErrorCode::kParseError, path.string() + ":" + std::to_string(line_no) + ": event has no @timestamp");
+    if (!time) return fail(ErrorCode::kParseError, where + ": event has no @timestamp");
     e.time = *time;
     std::vector<std::string> categories;
     json::collect_strings(doc, "event.category", categories);
@@ -257,7 +265,9 @@ Status ContextLoader::load_events(Context& c, const std::filesystem::path& path)
     json::collect_strings(doc, "email.to.address", e.email_to);
     for (auto& t : e.email_to) t = to_lower(t);
     c.events_.push_back(std::move(e));
-  }
+    return {};
+  });
+  if (!loaded) return loaded;
   std::stable_sort(c.events_.begin(), c.events_.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
   for (std::uint32_t i = 0; i < c.events_.size(); ++i) {
     const Event& e = c.events_[i];
@@ -282,20 +292,7 @@ Status ContextLoader::load_history(Context& c, const std::filesystem::path& path
                                    const NormalizerRegistry& normalizers) {
   auto text = slurp(path);
   if (!text) return {};
-  simdjson::dom::parser parser;
-  size_t line_no = 0, pos = 0;
-  const std::string_view all(*text);
-  while (pos < all.size()) {
-    size_t end = all.find('\n', pos);
-    if (end == std::string_view::npos) end = all.size();
-    ++line_no;
-    const std::string_view line = trim(all.substr(pos, end - pos));
-    pos = end + 1;
-    if (line.empty()) continue;
-    const std::string where = path.string() + ":" + std::to_string(line_no);
-    simdjson::dom::element doc;
-    if (auto error = parser.parse(line.data(), line.size()).get(doc); error != simdjson::SUCCESS)
-      return fail(ErrorCode::kParseError, where + ": " + simdjson::error_message(error));
+  return for_each_json_line(path, *text, [&](const std::string& where, simdjson::dom::element doc) -> Status {
     simdjson::dom::element alert_doc;
     if (doc["alert"].get(alert_doc) != simdjson::SUCCESS)
       return fail(ErrorCode::kParseError, where + ": history record has no \"alert\"");
@@ -309,8 +306,8 @@ Status ContextLoader::load_history(Context& c, const std::filesystem::path& path
     h.closed_by = json::get_string(doc, {"closed_by"});
     h.closed_at = parse_time(json::get_string(doc, {"closed_at"}));
     c.history_.push_back(std::move(h));
-  }
-  return {};
+    return {};
+  });
 }
 
 Result<std::shared_ptr<const Context>> Context::load(const std::string& dir, const NormalizerRegistry& normalizers,
