@@ -36,7 +36,8 @@ std::size_t CorrelationIndex::count(const std::string& entity, TimestampMs from,
 std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(const std::vector<std::string>& entities,
                                                                    TimestampMs from, TimestampMs to,
                                                                    std::size_t limit) const {
-  std::vector<std::size_t> hits;
+  // (time, position) pairs: sorting them orders by time and puts duplicates side by side.
+  std::vector<std::pair<TimestampMs, std::size_t>> hits;
   for (const auto& e : entities) {
     auto it = by_entity_.find(e);
     if (it == by_entity_.end()) continue;
@@ -46,15 +47,13 @@ std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(const std::ve
     auto begin = std::lower_bound(list.begin(), end, from,
                                   [&](std::size_t pos, TimestampMs t) { return entries_[pos].time < t; });
     if (static_cast<std::size_t>(end - begin) > limit) begin = end - static_cast<std::ptrdiff_t>(limit);
-    hits.insert(hits.end(), begin, end);
+    for (auto i = begin; i != end; ++i) hits.emplace_back(entries_[*i].time, *i);
   }
   std::sort(hits.begin(), hits.end());
   hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-  std::stable_sort(hits.begin(), hits.end(),
-                   [&](std::size_t a, std::size_t b) { return entries_[a].time < entries_[b].time; });
   std::vector<const CorrelationEntry*> out;
   out.reserve(hits.size());
-  for (auto pos : hits) out.push_back(&entries_[pos]);
+  for (const auto& [time, pos] : hits) out.push_back(&entries_[pos]);
   return out;
 }
 
