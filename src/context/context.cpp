@@ -209,6 +209,10 @@ Status ContextLoader::load_identities(Context& c, const std::filesystem::path& p
     const size_t pos = c.identities_.size();
     c.identity_by_key_[account_key(id.user)] = pos;
     if (!id.email.empty()) {
+      const std::string domain = id.email.substr(id.email.find('@') + 1);
+      if (!domain.empty() && id.email.find('@') != std::string::npos &&
+          std::find(c.own_domains_.begin(), c.own_domains_.end(), domain) == c.own_domains_.end())
+        c.own_domains_.push_back(domain);
       c.identity_by_key_[id.email] = pos;
       c.identity_by_key_.try_emplace(id.email.substr(0, id.email.find('@')), pos);
     }
@@ -369,6 +373,13 @@ std::optional<std::string> Context::host_fact(std::string_view host, std::string
 std::vector<std::pair<std::string, std::string>> Context::host_facts(std::string_view host) const {
   auto it = host_facts_.find(host_key(host));
   return it == host_facts_.end() ? std::vector<std::pair<std::string, std::string>>{} : it->second;
+}
+
+bool Context::is_own_domain(std::string_view domain) const {
+  for (const auto& own : own_domains_)
+    if (domain == own || (domain.size() > own.size() && domain.ends_with(own) && domain[domain.size() - own.size() - 1] == '.'))
+      return true;
+  return false;
 }
 
 int Context::local_hour(TimestampMs t) const { return hour_of_day_utc(t + utc_offset_minutes_ * kMinute); }

@@ -126,6 +126,9 @@ class Context {
   const Asset* asset_by_ip(std::string_view ip) const;
   const Identity* identity(std::string_view user_or_email) const;  // "DOMAIN\\user", UPN, e-mail
   std::optional<std::string> host_fact(std::string_view host, std::string_view key) const;
+  // True for the organization's own mail and DNS domains (learned from the directory's e-mail
+  // addresses) and their subdomains: never looked up in outside threat intelligence.
+  bool is_own_domain(std::string_view domain) const;
   std::vector<std::pair<std::string, std::string>> host_facts(std::string_view host) const;
   const std::vector<HistoryRecord>& history() const { return history_; }
   std::size_t event_count() const { return events_.size(); }
@@ -154,6 +157,7 @@ class Context {
   std::unordered_map<std::string, std::size_t> asset_by_ip_;
   std::vector<Identity> identities_;
   std::unordered_map<std::string, std::size_t> identity_by_key_;
+  std::vector<std::string> own_domains_;
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> host_facts_;
   std::vector<Event> events_;  // sorted by time
   std::unordered_map<std::string, std::vector<std::uint32_t>> events_by_user_;

@@ -678,8 +678,9 @@ Evidence DeterministicPlanner::investigate(const Alert& alert, ToolEnvironment& 
     if (o.type == ObservableType::kUser || (o.type == ObservableType::kEmail && o.role != Role::kSender))
       people.push_back(o);
     if (is_hash(o.type)) hashes.push_back(o);
+    const std::string_view domain_part = std::string_view(o.value).substr(o.value.find('@') + 1);
     const bool internal_domain = (o.type == ObservableType::kDomain || o.type == ObservableType::kEmail) &&
-                                 is_internal_domain(o.value.substr(o.value.find('@') + 1), env.config);
+                                 (is_internal_domain(domain_part, env.config) || ctx.is_own_domain(domain_part));
     if ((is_external_ip(o, ctx) || is_hash(o.type) || o.type == ObservableType::kUrl ||
          o.type == ObservableType::kDomain) &&
         !internal_domain)
