@@ -3,7 +3,7 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
+  libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libzstd-dev
   publicsuffix
   libgtest-dev libgmock-dev libbenchmark-dev
