@@ -316,6 +316,15 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
     d.classification = Classification::kNeedsReview;
     d.severity = Severity::kMedium;
     why.push_back("the attack shows signs of success: a human must look");
+  } else if (d.classification == Classification::kFalsePositive && alert.source_severity &&
+             *alert.source_severity >= Severity::kHigh && !rep.allow_listed && !rep.benign_noise &&
+             !score.attack_failed) {
+    // Missing context is not evidence of innocence: a high-severity detection is never
+    // auto-closed unless something actually vouches for it.
+    d.classification = Classification::kNeedsReview;
+    d.severity = Severity::kMedium;
+    why.push_back(fmt::format("the source rates it {} and nothing here refutes it: not auto-closed",
+                              to_string(*alert.source_severity)));
   }
   d.priority = priority_of(d.severity);
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/json_writer.hpp"
+#include "parse/cef_normalizer.hpp"
 #include "core/strings.hpp"
 #include "investigate/entities.hpp"
 #include "score/score.hpp"
@@ -111,9 +112,13 @@ TriageOutcome Engine::reject(const InputRecord& record, Error error) {
 
 TriageOutcome Engine::triage(const InputRecord& record, std::optional<SourceFormat> forced) {
   if (record.error) return reject(record, *record.error);
-  if (record.kind == RecordKind::kCef)
-    return reject(record, Error{ErrorCode::kUnsupported,
-                                "CEF line recognised, but the CEF normalizer is not built yet (SIEM formats issue)"});
+  if (record.kind == RecordKind::kCef) {
+    if (forced && *forced != SourceFormat::kCef)
+      return reject(record, Error{ErrorCode::kInvalidArgument, "a CEF line, but --format says otherwise"});
+    auto alert = normalize_cef_line(record.bytes);
+    if (!alert) return reject(record, alert.error());
+    return triage_alert(std::move(*alert), record.ref);
+  }
   if (record.kind == RecordKind::kUnknownText)
     return reject(record, Error{ErrorCode::kParseError, "not JSON and not a CEF line"});
   if (record.bytes.size() > static_cast<size_t>(config_.limits.max_alert_bytes))

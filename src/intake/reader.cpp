@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/strings.hpp"
+#include "parse/sentinel_csv.hpp"
 
 namespace soc {
 namespace {
@@ -113,6 +114,25 @@ std::vector<InputRecord> split_records(std::string_view content, std::string_vie
       return out;
     }
     out.push_back(InputRecord{std::string(name), RecordKind::kJson, std::string(doc), std::nullopt});
+    return out;
+  }
+  if (looks_like_sentinel_csv(body.substr(0, body.find('\n')))) {
+    // A Sentinel export: one JSON alert per row, each referenced by the line it starts on.
+    auto rows = sentinel_csv_to_json(body);
+    if (!rows) {
+      out.push_back(InputRecord{std::string(name), RecordKind::kJson, std::string(body), rows.error()});
+      return out;
+    }
+    for (auto& row : *rows) {
+      std::string ref = std::string(name) + ":" + std::to_string(row.line);
+      if (row.error) {
+        out.push_back(InputRecord{std::move(ref), RecordKind::kJson, std::move(row.json), row.error});
+      } else if (row.json.size() > limits.max_alert_bytes) {
+        out.push_back(too_large(std::move(ref), row.json, limits.max_alert_bytes));
+      } else {
+        out.push_back(InputRecord{std::move(ref), RecordKind::kJson, std::move(row.json), std::nullopt});
+      }
+    }
     return out;
   }
   split_lines(content, name, limits, out);

@@ -32,7 +32,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kEnterpr
 
 void push_unique(std::vector<std::string>& items, std::string value) {
   if (value.empty()) return;
-  if (std::find(items.begin(), items.end(), value) == items.end()) items.push_back(std::move(value));
+  if (std::find(items.begin(), items.end(), value) == items.end())
+    items.push_back(std::move(value));
 }
 
 bool is_hex(std::string_view s) {
@@ -68,13 +69,15 @@ void for_each_list_item(std::string_view list, Fn&& fn) {
 
 Result<simdjson::dom::element> parse_embedded_json(std::string_view text, std::string_view what) {
   if (text.size() > kMaxEmbeddedBytes)
-    return fail(ErrorCode::kTooLarge, std::string(what) + ": embedded JSON of " +
-                                          std::to_string(text.size()) + " bytes exceeds the limit of " +
-                                          std::to_string(kMaxEmbeddedBytes));
+    return fail(ErrorCode::kTooLarge,
+                std::string(what) + ": embedded JSON of " + std::to_string(text.size()) +
+                    " bytes exceeds the limit of " + std::to_string(kMaxEmbeddedBytes));
+  // Starts small and grows up to kMaxEmbeddedBytes on demand, keeping the depth limit.
   thread_local simdjson::dom::parser parser(kMaxEmbeddedBytes);
-  thread_local bool ready =
-      parser.allocate(kMaxEmbeddedBytes, kMaxEmbeddedDepth) == simdjson::SUCCESS;
-  if (!ready) return fail(ErrorCode::kTooLarge, std::string(what) + ": cannot allocate a JSON parser");
+  thread_local const bool ready =
+      parser.allocate(64 * 1024, kMaxEmbeddedDepth) == simdjson::SUCCESS;
+  if (!ready)
+    return fail(ErrorCode::kTooLarge, std::string(what) + ": cannot allocate a JSON parser");
   simdjson::dom::element element;
   const auto error = parser.parse(text.data(), text.size(), true).get(element);
   if (error == simdjson::SUCCESS) return element;
@@ -83,6 +86,36 @@ Result<simdjson::dom::element> parse_embedded_json(std::string_view text, std::s
                          : error == simdjson::CAPACITY   ? ErrorCode::kTooLarge
                                                          : ErrorCode::kParseError;
   return fail(code, std::string(what) + " is not valid JSON: " + simdjson::error_message(error));
+}
+
+namespace {
+
+bool arrays_within_bounds(simdjson::dom::element element) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::ARRAY: {
+      const simdjson::dom::array items = element.get_array().value_unsafe();
+      if (items.size() > kMaxArrayItems) return false;
+      for (simdjson::dom::element item : items)
+        if (!arrays_within_bounds(item)) return false;
+      return true;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      const simdjson::dom::object fields = element.get_object().value_unsafe();
+      for (auto [key, value] : fields)
+        if (!arrays_within_bounds(value)) return false;
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+Status check_array_sizes(simdjson::dom::element document, std::string_view what) {
+  if (arrays_within_bounds(document)) return {};
+  return fail(ErrorCode::kTooLarge, std::string(what) + " has an array of more than " +
+                                        std::to_string(kMaxArrayItems) + " items");
 }
 
 std::optional<simdjson::dom::element> member(simdjson::dom::element object, std::string_view key) {
@@ -96,7 +129,8 @@ std::string text(simdjson::dom::element object, std::string_view key) {
   return found ? json::scalar_text(*found) : std::string();
 }
 
-std::string first_text(simdjson::dom::element object, std::initializer_list<std::string_view> keys) {
+std::string first_text(simdjson::dom::element object,
+                       std::initializer_list<std::string_view> keys) {
   for (auto key : keys) {
     std::string value = text(object, key);
     if (!trim(value).empty()) return value;
@@ -116,7 +150,8 @@ void add_technique(Alert& alert, std::string_view text) {
 
 void add_tactic(Alert& alert, std::string_view text) {
   text = trim(text);
-  if (text.size() == 6 && (text[0] == 'T' || text[0] == 't') && (text[1] == 'A' || text[1] == 'a')) {
+  if (text.size() == 6 && (text[0] == 'T' || text[0] == 't') &&
+      (text[1] == 'A' || text[1] == 'a')) {
     for (const auto& [id, name] : kEnterpriseTactics)
       if (iequals(id, text)) push_unique(alert.tactic_names, std::string(name));
     return;
@@ -134,6 +169,26 @@ void add_tactics_from_list(Alert& alert, std::string_view list) {
   for_each_list_item(list, [&](std::string_view item) { add_tactic(alert, item); });
 }
 
+void add_techniques_in_text(Alert& alert, std::string_view text) {
+  const auto digit = [&](std::size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
+  const auto word_char = [&](std::size_t i) {
+    const char c = text[i];
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
+  for (std::size_t i = text.find('T'); i != std::string_view::npos; i = text.find('T', i + 1)) {
+    if (i > 0 && word_char(i - 1)) continue;
+    if (!(digit(i + 1) && digit(i + 2) && digit(i + 3) && digit(i + 4))) continue;
+    std::size_t end = i + 5;
+    if (end < text.size() && (text[end] == '.' || text[end] == '/') && digit(end + 1) &&
+        digit(end + 2) && digit(end + 3))
+      end += 4;
+    if (end < text.size() && word_char(end)) continue;
+    add_technique(alert, text.substr(i, end - i));
+  }
+}
+
 void add_category(Alert& alert, std::string_view text) {
   push_unique(alert.categories, to_lower(trim(text)));
 }
@@ -149,11 +204,20 @@ void add_hash(Alert& alert, std::string_view value, Role role, std::string_view 
   if (!is_hex(value)) return;
   ObservableType type;
   switch (value.size()) {
-    case 32: type = ObservableType::kMd5; break;
-    case 40: type = ObservableType::kSha1; break;
-    case 64: type = ObservableType::kSha256; break;
-    case 128: type = ObservableType::kSha512; break;
-    default: return;
+    case 32:
+      type = ObservableType::kMd5;
+      break;
+    case 40:
+      type = ObservableType::kSha1;
+      break;
+    case 64:
+      type = ObservableType::kSha256;
+      break;
+    case 128:
+      type = ObservableType::kSha512;
+      break;
+    default:
+      return;
   }
   add_observable(alert, type, std::string(value), role, field);
 }
@@ -207,6 +271,13 @@ std::optional<TimestampMs> parse_any_time(std::string_view text) {
     }
   }
   return parse_time(text);
+}
+
+Severity severity_from_score(std::int64_t score) {
+  if (score >= 74) return Severity::kCritical;
+  if (score >= 48) return Severity::kHigh;
+  if (score >= 22) return Severity::kMedium;
+  return Severity::kLow;
 }
 
 }  // namespace soc::formats

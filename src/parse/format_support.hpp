@@ -26,6 +26,10 @@ inline constexpr std::size_t kMaxEmbeddedDepth = 32;
 // same thread, so parse one embedded document at a time and read it before parsing the next.
 Result<simdjson::dom::element> parse_embedded_json(std::string_view text, std::string_view what);
 
+// Rejects documents with an array longer than kMaxArrayItems anywhere (kTooLarge), so that
+// walking them stays cheap. Array sizes are read from the DOM without iterating the items.
+Status check_array_sizes(simdjson::dom::element document, std::string_view what);
+
 // Member of an object or nothing (no dotted paths: callers know the shape).
 std::optional<simdjson::dom::element> member(simdjson::dom::element object, std::string_view key);
 // Text of a scalar member ("" when absent, null, an object or an array).
@@ -58,6 +62,8 @@ void add_tactic(Alert& alert, std::string_view text);
 // A list in one string: "T1003, T1550" / "T1047;T1082" / "[\"T1059\"]".
 void add_techniques_from_list(Alert& alert, std::string_view text);
 void add_tactics_from_list(Alert& alert, std::string_view text);
+// Technique ids written inside text: "Brute Force (T1110)", "T1059.001 - PowerShell".
+void add_techniques_in_text(Alert& alert, std::string_view text);
 void add_category(Alert& alert, std::string_view text);
 
 // An IP, e-mail, domain or host name, typed by its shape.
@@ -73,5 +79,9 @@ void add_text(Alert& alert, std::string_view field, std::string_view text);
 // Timestamps: RFC 3339, epoch seconds or milliseconds, with or without a fraction
 // ("1717493410.000", "1659523775038").
 std::optional<TimestampMs> parse_any_time(std::string_view text);
+
+// OCSF-style severity_id / 1-10 scales are mapped by their callers; these are the shared bands.
+// Severity for a 0-100 risk score (Elastic's bands: 74+ critical, 48+ high, 22+ medium).
+Severity severity_from_score(std::int64_t score);
 
 }  // namespace soc::formats

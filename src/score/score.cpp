@@ -139,6 +139,23 @@ void reputation_factor(const Alert& alert, const Evidence& ev, const Config& cfg
   out.factors.push_back(std::move(f));
 }
 
+// The detection's own severity is a prior: it counts most when threat intelligence has nothing
+// on the indicators, and little once it has spoken (the vendor's rating often already reflects it).
+void detection_severity_factor(const Alert& alert, RiskScore& out) {
+  if (!alert.source_severity) {
+    out.factors.push_back({"detection_severity", 0, 1, "The source gave no severity."});
+    return;
+  }
+  const int base = *alert.source_severity == Severity::kCritical ? 12
+                   : *alert.source_severity == Severity::kHigh   ? 8
+                   : *alert.source_severity == Severity::kMedium ? 4
+                                                                 : 0;
+  const double weight = 1.0 - std::clamp(out.reputation.strength, 0.0, 1.0);
+  out.factors.push_back({"detection_severity", std::round(base * weight), weight,
+                         fmt::format("The source rates it {}{}.", to_string(*alert.source_severity),
+                                     weight < 1 ? ", discounted by what threat intelligence already says" : "")});
+}
+
 void asset_factor(const Evidence& ev, RiskScore& out) {
   const AssetHit* top = ev.most_critical_asset();
   if (!top) {
@@ -379,6 +396,7 @@ void outcome_factor(const Evidence& ev, RiskScore& out) {
 RiskScore score_alert(const Alert& alert, const Evidence& ev, const Config& cfg) {
   RiskScore out;
   reputation_factor(alert, ev, cfg, out);
+  detection_severity_factor(alert, out);
   asset_factor(ev, out);
   identity_factor(ev, out);
   attack_factor(ev, out);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/sha256.hpp"
+#include "parse/generic_normalizer.hpp"
 #include "parse/normalizer.hpp"
 #include "parse_test_support.hpp"
 
@@ -32,7 +33,9 @@ TEST_F(RegistryTest, BuiltinsAreRegistered) {
   ASSERT_NE(registry_.find(SourceFormat::kEcs), nullptr);
   ASSERT_NE(registry_.find(SourceFormat::kGeneric), nullptr);
   EXPECT_EQ(registry_.find(SourceFormat::kEcs)->format(), SourceFormat::kEcs);
-  EXPECT_EQ(registry_.find(SourceFormat::kSplunk), nullptr);
+  for (SourceFormat f : {SourceFormat::kSplunk, SourceFormat::kSentinel, SourceFormat::kSecops, SourceFormat::kWazuh,
+                         SourceFormat::kOcsf, SourceFormat::kCef})
+    EXPECT_NE(registry_.find(f), nullptr) << to_string(f);
 }
 
 TEST_F(RegistryTest, ElasticAlertsAreDetectedAsEcs) {
@@ -76,7 +79,12 @@ TEST_F(RegistryTest, ForcedFormatOverridesDetection) {
 }
 
 TEST_F(RegistryTest, ForcedFormatWithoutNormalizerIsUnsupported) {
-  auto alert = run(R"({"title":"x"})", SourceFormat::kSplunk);
+  NormalizerRegistry only_generic;
+  only_generic.add(std::make_unique<GenericNormalizer>());
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(std::string_view(R"({"title":"x"})")).get(doc), simdjson::SUCCESS);
+  auto alert = only_generic.normalize(doc, R"({"title":"x"})", SourceFormat::kSplunk);
   ASSERT_FALSE(alert);
   EXPECT_EQ(alert.error().code, ErrorCode::kUnsupported);
   EXPECT_NE(alert.error().message.find("splunk"), std::string::npos);
