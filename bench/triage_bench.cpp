@@ -117,7 +117,12 @@ void run_mixed(benchmark::State& state, bool with_store) {
     }
     store = std::move(*opened);
   }
-  soc::Engine engine(config, std::move(*kb), std::move(store), clock);
+  auto intel = soc::load_intel(config, clock);
+  if (!intel) {
+    state.SkipWithError(intel.error().message.c_str());
+    return;
+  }
+  soc::Engine engine(config, std::move(*kb), *intel, std::move(store), clock);
   if (!engine.prime()) {
     state.SkipWithError("prime failed");
     return;

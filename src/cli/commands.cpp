@@ -101,7 +101,13 @@ int run_triage(const TriageOptions& o) {
     }
     store = std::move(*opened);
   }
-  Engine engine(*config, std::move(*kb), std::move(store), clock);
+  auto intel = load_intel(*config, clock);
+  if (!intel) {
+    print_error("providers", intel.error());
+    return kExitUsage;
+  }
+  for (const auto& warning : (*intel)->warnings()) print_error("providers", Error{ErrorCode::kConfigError, warning});
+  Engine engine(*config, std::move(*kb), *intel, std::move(store), clock);
   if (auto primed = engine.prime(); !primed) {
     print_error("history", primed.error());
     return kExitFailure;
@@ -282,13 +288,19 @@ int run_replay(const TriageOptions& o) {
     return kExitFailure;
   }
   Config replay_config = *config;
-  replay_config.store.path.clear();  // a replay never writes to the store it reads
+  replay_config.store.path.clear();     // a replay never writes to the store it reads
+  replay_config.providers.offline = true;  // and reads intelligence from the cache, never the network
   auto kb = load_knowledge(replay_config);
   if (!kb) {
     print_error(replay_config.context_dir, kb.error());
     return kExitFailure;
   }
-  Engine engine(replay_config, std::move(*kb), nullptr, clock);
+  auto intel = load_intel(replay_config, clock);
+  if (!intel) {
+    print_error("providers", intel.error());
+    return kExitUsage;
+  }
+  Engine engine(replay_config, std::move(*kb), *intel, nullptr, clock);
   if (auto primed = engine.prime(); !primed) {
     print_error("history", primed.error());
     return kExitFailure;

@@ -68,12 +68,75 @@ void read(const YAML::Node& node, const char* key, T& out, const std::string& wh
   }
 }
 
+// providers.<name>: the common client keys plus the few one vendor has.
+void read_provider(const YAML::Node& node, const std::string& name, ProviderSettings& p) {
+  const std::string where = "providers." + name;
+  if (!node || node.IsNull()) return;
+  if (!node.IsMap()) throw ConfigError{where + " must be a mapping"};
+  std::set<std::string> allowed{"enabled",          "base_url",         "api_key_env",
+                                "api_key_file",     "rate_per_minute",  "daily_quota",
+                                "timeout_ms",       "reliability",      "max_retries",
+                                "retry_backoff_ms", "breaker_failures", "breaker_cooldown_seconds"};
+  if (name == "greynoise") allowed.insert("edition");
+  if (name == "rdap") allowed.insert({"bootstrap_dir", "refresh_bootstrap", "bootstrap_url"});
+  if (name == "misp") allowed.insert("feeds");
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    if (!allowed.count(key)) throw ConfigError{"unknown key '" + key + "' in " + where};
+  }
+  read(node, "enabled", p.enabled, where);
+  read(node, "base_url", p.base_url, where);
+  read(node, "api_key_env", p.api_key_env, where);
+  read(node, "api_key_file", p.api_key_file, where);
+  read(node, "rate_per_minute", p.rate_per_minute, where);
+  read(node, "daily_quota", p.daily_quota, where);
+  read(node, "timeout_ms", p.timeout_ms, where);
+  read(node, "reliability", p.reliability, where);
+  read(node, "max_retries", p.max_retries, where);
+  read(node, "retry_backoff_ms", p.retry_backoff_ms, where);
+  read(node, "breaker_failures", p.breaker_failures, where);
+  read(node, "breaker_cooldown_seconds", p.breaker_cooldown_seconds, where);
+  read(node, "edition", p.edition, where);
+  read(node, "bootstrap_dir", p.bootstrap_dir, where);
+  read(node, "refresh_bootstrap", p.refresh_bootstrap, where);
+  read(node, "bootstrap_url", p.bootstrap_url, where);
+  read(node, "feeds", p.feeds, where);
+}
+
+void read_providers(const YAML::Node& node, ProvidersConfig& pc) {
+  check_keys(node, "providers",
+             {"offline", "deadline_ms", "cache_dir", "proxy", "cache_ttl_hours", "bulletproof_asns",
+              "virustotal", "abuseipdb", "greynoise", "shodan", "rdap", "misp", "opencti"});
+  if (!node || node.IsNull()) return;
+  read(node, "offline", pc.offline, "providers");
+  read(node, "deadline_ms", pc.deadline_ms, "providers");
+  read(node, "cache_dir", pc.cache_dir, "providers");
+  read(node, "proxy", pc.proxy, "providers");
+  read(node, "bulletproof_asns", pc.bulletproof_asns, "providers");
+  const auto ttl = node["cache_ttl_hours"];
+  check_keys(ttl, "providers.cache_ttl_hours",
+             {"ip", "domain", "url", "hash", "other", "not_found"});
+  read(ttl, "ip", pc.cache_ttl_hours.ip, "providers.cache_ttl_hours");
+  read(ttl, "domain", pc.cache_ttl_hours.domain, "providers.cache_ttl_hours");
+  read(ttl, "url", pc.cache_ttl_hours.url, "providers.cache_ttl_hours");
+  read(ttl, "hash", pc.cache_ttl_hours.hash, "providers.cache_ttl_hours");
+  read(ttl, "other", pc.cache_ttl_hours.other, "providers.cache_ttl_hours");
+  read(ttl, "not_found", pc.cache_ttl_hours.not_found, "providers.cache_ttl_hours");
+  read_provider(node["virustotal"], "virustotal", pc.virustotal);
+  read_provider(node["abuseipdb"], "abuseipdb", pc.abuseipdb);
+  read_provider(node["greynoise"], "greynoise", pc.greynoise);
+  read_provider(node["shodan"], "shodan", pc.shodan);
+  read_provider(node["rdap"], "rdap", pc.rdap);
+  read_provider(node["misp"], "misp", pc.misp);
+  read_provider(node["opencti"], "opencti", pc.opencti);
+}
+
 Config from_yaml(const YAML::Node& root) {
   Config c;
   if (!root || root.IsNull()) return c;
   check_keys(root, "the configuration",
              {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits", "store",
-              "context_dir", "data_dir", "scoring"});
+              "context_dir", "data_dir", "scoring", "providers"});
   if (root["mode"]) {
     const auto mode = root["mode"].as<std::string>();
     if (mode == "shadow") c.mode = OperatingMode::kShadow;
@@ -146,7 +209,89 @@ Config from_yaml(const YAML::Node& root) {
       }
     }
   }
+  read_providers(root["providers"], c.providers);
   return c;
+}
+
+bool is_url_root(const std::string& url) {
+  return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+}
+
+bool is_env_name(const std::string& name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char ch : name)
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+          ch == '_'))
+      return false;
+  return true;
+}
+
+bool is_asn_text(std::string text) {
+  if (text.size() > 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's'))
+    text = text.substr(2);
+  if (text.empty() || text.size() > 10) return false;
+  for (char ch : text)
+    if (ch < '0' || ch > '9') return false;
+  return std::stoull(text) <= 0xFFFFFFFFull;
+}
+
+Status validate_provider(const std::string& name, const ProviderSettings& p) {
+  const std::string where = "providers." + name;
+  auto bad = [&](const std::string& what) {
+    return fail(ErrorCode::kConfigError, where + "." + what);
+  };
+  if (!p.base_url.empty() && !is_url_root(p.base_url))
+    return bad("base_url must start with https:// or http://");
+  if (p.enabled && p.base_url.empty() && name != "rdap")
+    return bad("base_url is required when enabled");
+  if (!p.api_key_env.empty() && !is_env_name(p.api_key_env))
+    return bad("api_key_env must name an environment variable (letters, digits, '_')");
+  const bool key_optional = name == "rdap" || (name == "greynoise" && p.edition == "community");
+  if (p.enabled && !key_optional && p.api_key_env.empty() && p.api_key_file.empty())
+    return bad("api_key_env or api_key_file is required when enabled");
+  if (p.rate_per_minute < 1 || p.rate_per_minute > 1000000)
+    return bad("rate_per_minute must be within 1..1000000");
+  if (p.daily_quota < 0) return bad("daily_quota must be >= 0 (0: no daily limit)");
+  if (p.timeout_ms < 100 || p.timeout_ms > 120000)
+    return bad("timeout_ms must be within 100..120000");
+  if (p.reliability < 0 || p.reliability > 1) return bad("reliability must be within 0..1");
+  if (p.max_retries < 0 || p.max_retries > 5) return bad("max_retries must be within 0..5");
+  if (p.retry_backoff_ms < 0 || p.retry_backoff_ms > 10000)
+    return bad("retry_backoff_ms must be within 0..10000");
+  if (p.breaker_failures < 1 || p.breaker_failures > 1000)
+    return bad("breaker_failures must be within 1..1000");
+  if (p.breaker_cooldown_seconds < 1 || p.breaker_cooldown_seconds > 86400)
+    return bad("breaker_cooldown_seconds must be within 1..86400");
+  if (name == "greynoise" && p.edition != "community" && p.edition != "enterprise")
+    return bad("edition must be community or enterprise");
+  if (name == "rdap" && !p.bootstrap_url.empty() && !is_url_root(p.bootstrap_url))
+    return bad("bootstrap_url must start with https:// or http://");
+  for (const auto& feed : p.feeds)
+    if (!is_url_root(feed)) return bad("feeds entries must start with https:// or http://");
+  return {};
+}
+
+Status validate_providers(const ProvidersConfig& pc) {
+  if (pc.deadline_ms < 100 || pc.deadline_ms > 600000)
+    return fail(ErrorCode::kConfigError, "providers.deadline_ms must be within 100..600000");
+  const auto& t = pc.cache_ttl_hours;
+  for (int hours : {t.ip, t.domain, t.url, t.hash, t.other, t.not_found})
+    if (hours < 0 || hours > 24 * 365)
+      return fail(ErrorCode::kConfigError,
+                  "providers.cache_ttl_hours values must be within 0..8760");
+  if (!pc.proxy.empty() && !is_url_root(pc.proxy))
+    return fail(ErrorCode::kConfigError, "providers.proxy must start with https:// or http://");
+  for (const auto& asn : pc.bulletproof_asns)
+    if (!is_asn_text(asn))
+      return fail(ErrorCode::kConfigError,
+                  "providers.bulletproof_asns: '" + asn + "' is not an AS number");
+  const std::pair<const char*, const ProviderSettings*> all[] = {
+      {"virustotal", &pc.virustotal}, {"abuseipdb", &pc.abuseipdb}, {"greynoise", &pc.greynoise},
+      {"shodan", &pc.shodan},         {"rdap", &pc.rdap},           {"misp", &pc.misp},
+      {"opencti", &pc.opencti}};
+  for (const auto& [name, settings] : all)
+    if (auto ok = validate_provider(name, *settings); !ok) return ok;
+  return {};
 }
 
 }  // namespace
@@ -176,6 +321,7 @@ Status validate(const Config& c) {
       if (weight < 0 || weight > 2)
         return fail(ErrorCode::kConfigError,
                     "scoring.provider_weights." + category + "." + provider + " must be within 0..2");
+  if (auto ok = validate_providers(c.providers); !ok) return ok;
   return {};
 }
 

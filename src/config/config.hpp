@@ -62,6 +62,74 @@ struct StoreConfig {
   bool synchronous_full = true;
 };
 
+// One threat-intelligence provider's live API client (providers.<name>). Off unless enabled; the
+// key itself never appears in the configuration, only where to read it from.
+struct ProviderSettings {
+  bool enabled = false;
+  std::string base_url;      // the API root as the vendor documents it; http:// only if written so
+  std::string api_key_env;   // environment variable holding the key...
+  std::string api_key_file;  // ...or a file whose first line is the key
+  int rate_per_minute = 60;  // never more requests than this in any 60 seconds
+  int daily_quota = 0;       // requests per UTC day; 0: no daily limit
+  int timeout_ms = 5000;     // one request
+  double reliability = 0.8;  // trust in this source, 0..1
+  int max_retries = 2;       // transient failures only (connection, 500/502/503/504)
+  int retry_backoff_ms = 250;
+  int breaker_failures = 5;           // consecutive failures that open the circuit...
+  int breaker_cooldown_seconds = 60;  // ...for this long
+  std::string edition;                // greynoise: community | enterprise
+  std::string bootstrap_dir;          // rdap: IANA registries; empty: <data_dir>/rdap-bootstrap
+  bool refresh_bootstrap = false;     // rdap: fetch fresh registries from bootstrap_url at start
+  std::string bootstrap_url;          // rdap
+  std::vector<std::string> feeds;     // misp: feed roots synchronised into intel/misp/ at start
+};
+
+// How long a cached answer stays fresh, per observable type; not-found answers have their own.
+struct CacheTtlHours {
+  int ip = 24;
+  int domain = 24;
+  int url = 24;
+  int hash = 168;
+  int other = 24;
+  int not_found = 6;
+};
+
+// Live enrichment (SPEC section 5). With no provider enabled, or offline, enrichment reads only
+// the intel/ directory, exactly as before.
+struct ProvidersConfig {
+  bool offline = false;    // read the intel/ cache only, never the network
+  int deadline_ms = 8000;  // per alert: every lookup answers by then, timed out or not
+  std::string cache_dir;   // the intel/ cache; empty: <context_dir>/intel
+  std::string proxy;       // empty: direct connections (environment proxies are ignored)
+  CacheTtlHours cache_ttl_hours;
+  std::vector<std::string> bulletproof_asns;  // "AS64500" or "64500": hosting known for abuse
+  ProviderSettings virustotal{.base_url = "https://www.virustotal.com/api/v3",
+                              .api_key_env = "VT_API_KEY",
+                              .rate_per_minute = 4,
+                              .daily_quota = 500,
+                              .reliability = 0.9};
+  ProviderSettings abuseipdb{.base_url = "https://api.abuseipdb.com/api/v2",
+                             .api_key_env = "ABUSEIPDB_API_KEY",
+                             .rate_per_minute = 60,
+                             .daily_quota = 1000,
+                             .reliability = 0.8};
+  ProviderSettings greynoise{.base_url = "https://api.greynoise.io",
+                             .api_key_env = "GREYNOISE_API_KEY",
+                             .rate_per_minute = 10,
+                             .daily_quota = 50,
+                             .reliability = 0.85,
+                             .edition = "community"};
+  ProviderSettings shodan{.base_url = "https://api.shodan.io",
+                          .api_key_env = "SHODAN_API_KEY",
+                          .rate_per_minute = 60,
+                          .reliability = 0.6};
+  ProviderSettings rdap{
+      .rate_per_minute = 60, .reliability = 0.9, .bootstrap_url = "https://data.iana.org/rdap/"};
+  ProviderSettings misp{.api_key_env = "MISP_API_KEY", .rate_per_minute = 600, .reliability = 0.8};
+  ProviderSettings opencti{
+      .api_key_env = "OPENCTI_API_KEY", .rate_per_minute = 600, .reliability = 0.8};
+};
+
 struct Config {
   OperatingMode mode = OperatingMode::kAssisted;
   OrganizationConfig organization;
@@ -71,6 +139,7 @@ struct Config {
   ActionDefaults actions;
   LimitsConfig limits;
   StoreConfig store;
+  ProvidersConfig providers;
   std::string context_dir;
   std::string data_dir;  // ATT&CK catalog and knowledge base; empty: next to the binary / source tree
   // Per alert category, per provider: how much that source's reputation counts (SPEC section 4).

@@ -46,20 +46,29 @@ Result<KnowledgeBase> load_knowledge(const Config& config) {
   return kb;
 }
 
+Result<std::shared_ptr<const live::IntelHub>> load_intel(const Config& config, const Clock& clock) {
+  auto hub = live::make_intel_hub(config, clock, live::IntelOptions{.data_dir = resolve_data_dir(config)});
+  if (!hub) return std::unexpected(hub.error());
+  return std::shared_ptr<const live::IntelHub>(std::move(*hub));
+}
+
 namespace {
-std::vector<std::unique_ptr<IntelProvider>> providers_for(const Config& config) {
-  if (config.context_dir.empty()) return {};
-  return make_offline_providers((std::filesystem::path(config.context_dir) / "intel").string());
+EnrichmentCache::Prefetch prefetch_for(const std::shared_ptr<const live::IntelHub>& intel) {
+  if (!intel || !intel->live()) return {};
+  std::shared_ptr<live::LiveEnricher> enricher = intel->live();
+  return [enricher](std::span<const Observable> observables) { (void)enricher->enrich(observables); };
 }
 }  // namespace
 
-Engine::Engine(Config config, KnowledgeBase knowledge, std::unique_ptr<Store> store, const Clock& clock)
+Engine::Engine(Config config, KnowledgeBase knowledge, std::shared_ptr<const live::IntelHub> intel,
+               std::unique_ptr<Store> store, const Clock& clock)
     : config_(std::move(config)),
       kb_(std::move(knowledge)),
+      intel_(std::move(intel)),
       store_(std::move(store)),
       clock_(clock),
       extractor_(make_extractor()),
-      enrichment_(providers_for(config_)),
+      enrichment_(intel_ ? intel_->providers() : std::vector<std::unique_ptr<IntelProvider>>{}, prefetch_for(intel_)),
       actions_(config_, store_ ? static_cast<InternalActions*>(this) : nullptr),
       parser_(static_cast<size_t>(config_.limits.max_alert_bytes) + 64) {
   parser_ready_ = parser_.allocate(static_cast<size_t>(config_.limits.max_alert_bytes) + 64,

@@ -21,6 +21,7 @@
 #include "decide/decide.hpp"
 #include "extract/extractor.hpp"
 #include "intake/reader.hpp"
+#include "intel_live/intel_hub.hpp"
 #include "investigate/tools.hpp"
 #include "parse/normalizer.hpp"
 #include "store/store.hpp"
@@ -39,6 +40,8 @@ struct KnowledgeBase {
 // else $SOC_TRIAGE_DATA_DIR, else the data/ folder of the source tree the binary was built from.
 std::string resolve_data_dir(const Config& config);
 Result<KnowledgeBase> load_knowledge(const Config& config);
+// The threat-intelligence providers for the configuration, built once per process.
+Result<std::shared_ptr<const live::IntelHub>> load_intel(const Config& config, const Clock& clock);
 
 struct TriageOutcome {
   std::string ref;
@@ -48,7 +51,10 @@ struct TriageOutcome {
 
 class Engine : private InternalActions {
  public:
-  Engine(Config config, KnowledgeBase knowledge, std::unique_ptr<Store> store, const Clock& clock);
+  // `intel` supplies the providers (live clients where enabled, the offline intel/ files
+  // otherwise); several engines may share one hub.
+  Engine(Config config, KnowledgeBase knowledge, std::shared_ptr<const live::IntelHub> intel,
+         std::unique_ptr<Store> store, const Clock& clock);
   ~Engine() override;
 
   // Loads earlier alerts (context history, stored correlation state) as history for the next ones.
@@ -69,6 +75,7 @@ class Engine : private InternalActions {
 
   Config config_;
   KnowledgeBase kb_;
+  std::shared_ptr<const live::IntelHub> intel_;
   std::unique_ptr<Store> store_;
   const Clock& clock_;
   std::unique_ptr<Extractor> extractor_;

@@ -68,8 +68,8 @@ bool Evidence::has_tactic(std::string_view tactic) const {
   return false;
 }
 
-EnrichmentCache::EnrichmentCache(std::vector<std::unique_ptr<IntelProvider>> providers)
-    : providers_(std::move(providers)) {}
+EnrichmentCache::EnrichmentCache(std::vector<std::unique_ptr<IntelProvider>> providers, Prefetch prefetch)
+    : providers_(std::move(providers)), prefetch_(std::move(prefetch)) {}
 
 std::vector<EnrichmentPtr> EnrichmentCache::lookup(const Observable& observable) {
   std::string key(to_string(observable.type));
@@ -77,12 +77,17 @@ std::vector<EnrichmentPtr> EnrichmentCache::lookup(const Observable& observable)
   key.append(observable.value);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   std::vector<EnrichmentPtr> results;
+  bool failed = false;
   for (const auto& p : providers_) {
     if (!p->supports(observable.type)) continue;
     ++lookups_made_;
     results.push_back(p->lookup_shared(observable));
+    const LookupStatus s = results.back()->status;
+    failed = failed || s == LookupStatus::kTimeout || s == LookupStatus::kError || s == LookupStatus::kRateLimited;
   }
-  cache_.emplace(std::move(key), results);
+  // A failure is this moment's answer, not the observable's: a later alert asks again (the
+  // providers hold failures briefly themselves).
+  if (!failed) cache_.emplace(std::move(key), results);
   return results;
 }
 
@@ -230,6 +235,7 @@ class EnrichTool final : public InvestigationTool {
            "OpenCTI, lists) about external observables.";
   }
   void run(const ToolCall& call, const Alert&, ToolEnvironment& env, Evidence& ev) const override {
+    env.enrichment.prefetch(call.subjects);  // one parallel round for all of them
     for (const auto& s : call.subjects) {
       auto results = env.enrichment.lookup(s);
       std::vector<std::string> said, failed;

@@ -7,7 +7,9 @@
 // records an unknown in the evidence; an investigation always completes. Every time window is
 // measured from the alert's own timestamp.
 #pragma once
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,13 +27,21 @@ namespace soc {
 // The enrichment cache shared by all alerts of a run: the same observable is looked up once.
 class EnrichmentCache {
  public:
-  explicit EnrichmentCache(std::vector<std::unique_ptr<IntelProvider>> providers);
+  // Asks every provider about a batch of observables at once (live providers in parallel);
+  // answers are then found by lookup().
+  using Prefetch = std::function<void(std::span<const Observable>)>;
+
+  explicit EnrichmentCache(std::vector<std::unique_ptr<IntelProvider>> providers, Prefetch prefetch = {});
+  void prefetch(std::span<const Observable> observables) const {
+    if (prefetch_) prefetch_(observables);
+  }
   std::vector<EnrichmentPtr> lookup(const Observable& observable);
   const std::vector<std::unique_ptr<IntelProvider>>& providers() const { return providers_; }
   std::size_t lookups_made() const { return lookups_made_; }
 
  private:
   std::vector<std::unique_ptr<IntelProvider>> providers_;
+  Prefetch prefetch_;
   std::unordered_map<std::string, std::vector<EnrichmentPtr>> cache_;
   std::size_t lookups_made_ = 0;
 };
