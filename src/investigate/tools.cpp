@@ -234,9 +234,38 @@ class EnrichTool final : public InvestigationTool {
     return "Query the threat-intelligence providers (VirusTotal, AbuseIPDB, GreyNoise, Shodan, RDAP, MISP, "
            "OpenCTI, lists) about external observables.";
   }
-  void run(const ToolCall& call, const Alert&, ToolEnvironment& env, Evidence& ev) const override {
+  void run(const ToolCall& call, const Alert& alert, ToolEnvironment& env, Evidence& ev) const override {
     env.enrichment.prefetch(call.subjects);  // one parallel round for all of them
-    for (const auto& s : call.subjects) {
+    enrich_each(call.subjects, env, ev);
+    // Second hop along the relation graph: the domains an IP resolves to (their age and
+    // certificates) and the AS it belongs to (bulletproof hosting lists). Weak signals that are
+    // grey alone add up (SPEC section 4).
+    std::vector<Observable> neighbours;
+    auto add_neighbour = [&](ObservableType type, const std::string& value, const std::string& via) {
+      if (value.empty() || neighbours.size() >= kMaxNeighbours) return;
+      const bool known = std::any_of(ev.observables.begin(), ev.observables.end(),
+                                     [&](const Observable& o) { return o.type == type && o.value == value; }) ||
+                         std::any_of(neighbours.begin(), neighbours.end(),
+                                     [&](const Observable& o) { return o.type == type && o.value == value; });
+      if (!known) neighbours.push_back({type, value, Role::kRelated, "relation:" + via, 0});
+    };
+    for (const auto& r : ev.relations) {
+      if (r.type == "resolves_to") add_neighbour(ObservableType::kDomain, r.to, r.from);
+      if (r.type == "belongs_to") add_neighbour(ObservableType::kAsn, r.to, r.from);
+    }
+    if (neighbours.empty()) return;
+    (void)alert;
+    env.enrichment.prefetch(neighbours);
+    enrich_each(neighbours, env, ev);
+    for (auto& n : neighbours)
+      if (n.type != ObservableType::kAsn) ev.observables.push_back(std::move(n));
+  }
+
+ private:
+  static constexpr std::size_t kMaxNeighbours = 4;
+
+  static void enrich_each(const std::vector<Observable>& subjects, ToolEnvironment& env, Evidence& ev) {
+    for (const auto& s : subjects) {
       auto results = env.enrichment.lookup(s);
       std::vector<std::string> said, failed;
       for (const auto& e : results) {
@@ -259,6 +288,8 @@ class EnrichTool final : public InvestigationTool {
                           fmt::format("enrich({})", describe(s)), observation});
     }
   }
+
+ public:
 
   static std::string summarize_facts(const Enrichment& e) {
     const auto& f = e.facts;
