@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -165,20 +166,45 @@ class TempDb {
 
 constexpr std::size_t kRecordPool = 2048;
 
+soc::SqliteOptions file_options(const std::string& path) {
+  soc::SqliteOptions options;
+  options.path = path;
+  options.batch_size = 1000;
+  return options;
+}
+
+// Bytes this process has passed to write(2) and friends so far: the WAL, then the checkpoint's
+// copy into the database file.
+std::uint64_t bytes_written() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  std::uint64_t value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return 0;
+}
+
+// Bytes the database file and its WAL hold, per record stored.
+double file_bytes_per_record(const std::string& path, std::size_t records) {
+  std::size_t bytes = std::filesystem::file_size(path);
+  if (std::filesystem::exists(path + "-wal")) bytes += std::filesystem::file_size(path + "-wal");
+  return static_cast<double>(bytes) / static_cast<double>(records ? records : 1);
+}
+
 // Args: raw alert size in bytes, zstd level (0: compression off), synchronous FULL (1) or
-// NORMAL (0), page size in KiB.
+// NORMAL (0), page size in KiB, dictionary size in KiB (0: none).
 void BM_Store_RecordTriage(benchmark::State& state) {
   const auto raw_bytes = static_cast<std::size_t>(state.range(0));
   const auto records = make_records(kRecordPool, raw_bytes);
   TempDb db("record-" + std::to_string(state.thread_index()));
   soc::SystemClock clock;
-  soc::SqliteOptions options;
-  options.path = db.path();
-  options.batch_size = 1000;
+  soc::SqliteOptions options = file_options(db.path());
   options.compression_level = static_cast<int>(state.range(1));
   if (state.range(1) == 0) options.compress_over_bytes = SIZE_MAX;
   options.synchronous_full = state.range(2) != 0;
   options.page_size = static_cast<int>(state.range(3)) * 1024;
+  options.dictionary_bytes = static_cast<std::size_t>(state.range(4)) * 1024;
   auto store = soc::open_sqlite_store(options, clock);
   if (!store) {
     state.SkipWithError(store.error().message.c_str());
@@ -186,6 +212,7 @@ void BM_Store_RecordTriage(benchmark::State& state) {
   }
   std::size_t i = 0;
   std::size_t bytes = 0;
+  const std::uint64_t written_before = bytes_written();
   for (auto _ : state) {
     const TriageRecord& record = records[i++ % kRecordPool];
     auto ref = (*store)->record_triage(record);
@@ -200,28 +227,116 @@ void BM_Store_RecordTriage(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.counters["record_bytes"] = static_cast<double>(bytes) / static_cast<double>(i ? i : 1);
-  state.counters["file_bytes_per_record"] =
-      static_cast<double>(std::filesystem::file_size(db.path()) +
-                          (std::filesystem::exists(db.path() + "-wal")
-                               ? std::filesystem::file_size(db.path() + "-wal")
-                               : 0)) /
-      static_cast<double>(i ? i : 1);
+  state.counters["file_bytes_per_record"] = file_bytes_per_record(db.path(), i);
+  state.counters["written_per_record"] =
+      static_cast<double>(bytes_written() - written_before) / static_cast<double>(i ? i : 1);
 }
 BENCHMARK(BM_Store_RecordTriage)
-    ->ArgNames({"raw", "zstd", "full", "page_kib"})
-    ->Args({2048, 1, 1, 16})
-    ->Args({4608, 1, 1, 16})
-    ->Args({7168, 1, 1, 16})
-    ->Args({4608, 3, 1, 16})
-    ->Args({4608, -1, 1, 16})
-    ->Args({4608, -3, 1, 16})
-    ->Args({4608, -5, 1, 16})
-    ->Args({4608, 0, 1, 16})
-    ->Args({4608, 1, 0, 16})
-    ->Args({4608, 1, 1, 4})
+    ->ArgNames({"raw", "zstd", "full", "page_kib", "dict_kib"})
+    ->Args({2048, -3, 1, 16, 128})
+    ->Args({4608, -3, 1, 16, 128})
+    ->Args({7168, -3, 1, 16, 128})
+    ->Args({4608, -3, 1, 16, 0})
+    ->Args({4608, -3, 1, 16, 32})
+    ->Args({4608, 1, 1, 16, 128})
+    ->Args({4608, 1, 1, 16, 0})
+    ->Args({4608, -1, 1, 16, 128})
+    ->Args({4608, -5, 1, 16, 128})
+    ->Args({4608, 0, 1, 16, 0})
+    ->Args({4608, -3, 0, 16, 128})
+    ->Args({4608, -3, 1, 4, 128})
+    ->Args({4608, -3, 1, 64, 128})
     ->Unit(benchmark::kMicrosecond)
     ->MinTime(2.0)
     ->UseRealTime();
+
+// The same once the store already holds `arg` records: the cost of a large file (indexes,
+// checkpoints) on each new record.
+// A live feed: alert times go forward (the pool's times repeat every kRecordPool records).
+TriageRecord& with_time(TriageRecord& record, std::size_t n) {
+  record.correlation.time = 1'772'419'620'000 + static_cast<std::int64_t>(n) * 50;
+  return record;
+}
+
+void BM_Store_RecordTriageAtScale(benchmark::State& state) {
+  const auto stored = static_cast<std::size_t>(state.range(0));
+  auto records = make_records(kRecordPool, 4608);
+  TempDb db("scale");
+  soc::SystemClock clock;
+  auto store = soc::open_sqlite_store(file_options(db.path()), clock);
+  if (!store) {
+    state.SkipWithError(store.error().message.c_str());
+    return;
+  }
+  for (std::size_t i = 0; i < stored; ++i) {
+    if (!(*store)->record_triage(with_time(records[i % kRecordPool], i))) {
+      state.SkipWithError("record_triage failed while filling the store");
+      return;
+    }
+  }
+  if (!(*store)->flush()) {
+    state.SkipWithError("flush failed while filling the store");
+    return;
+  }
+  std::size_t i = stored;
+  for (auto _ : state) {
+    auto ref = (*store)->record_triage(with_time(records[i % kRecordPool], i));
+    ++i;
+    if (!ref) {
+      state.SkipWithError(ref.error().message.c_str());
+      break;
+    }
+  }
+  if (auto flushed = (*store)->flush(); !flushed)
+    state.SkipWithError(flushed.error().message.c_str());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["file_bytes_per_record"] = file_bytes_per_record(db.path(), i);
+}
+BENCHMARK(BM_Store_RecordTriageAtScale)
+    ->ArgName("stored")
+    ->Arg(50'000)
+    ->Arg(300'000)
+    ->Unit(benchmark::kMicrosecond)
+    ->Iterations(50'000)
+    ->UseRealTime();
+
+// find_triage() in a file of `arg` triages: it probes the alert id index one block of 4,096
+// seqs at a time, newest first; the ids looked up are spread over the whole file.
+void BM_Store_FindTriage(benchmark::State& state) {
+  const auto stored = static_cast<std::size_t>(state.range(0));
+  auto records = make_records(kRecordPool, 2048);
+  TempDb db("find");
+  soc::SystemClock clock;
+  auto store = soc::open_sqlite_store(file_options(db.path()), clock);
+  if (!store) {
+    state.SkipWithError(store.error().message.c_str());
+    return;
+  }
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < stored; ++i) {
+    TriageRecord& record = records[i % kRecordPool];
+    record.alert_id = "alert-" + std::to_string(i);
+    if (i % (stored / 64) == 0) ids.push_back(record.alert_id);
+    if (!(*store)->record_triage(record)) {
+      state.SkipWithError("record_triage failed while filling the store");
+      return;
+    }
+  }
+  if (!(*store)->flush()) {
+    state.SkipWithError("flush failed while filling the store");
+    return;
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto found = (*store)->find_triage(ids[i++ % ids.size()]);
+    if (!found || !found->has_value()) {
+      state.SkipWithError("a stored triage was not found");
+      break;
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Store_FindTriage)->ArgName("stored")->Arg(300'000)->Unit(benchmark::kMicrosecond);
 
 // The same into ":memory:": the CPU cost without the file system.
 void BM_Store_RecordTriageInMemory(benchmark::State& state) {
@@ -243,51 +358,85 @@ void BM_Store_RecordTriageInMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_Store_RecordTriageInMemory)->Arg(4608)->Unit(benchmark::kMicrosecond);
 
-// Per-record CPU before SQLite: compressing the three blobs at a zstd level (arg 1).
+// A raw-content dictionary as the store builds one: sampled records end to end.
+std::string sample_dictionary(const std::vector<TriageRecord>& records, std::size_t bytes) {
+  std::string dictionary;
+  for (std::size_t i = 0; i < 64 && dictionary.size() < bytes; i += 4) {
+    const TriageRecord& r = records[i];
+    dictionary += r.raw + r.stage_states_json + r.decision_json;
+  }
+  if (dictionary.size() > bytes) dictionary.erase(0, dictionary.size() - bytes);
+  return dictionary;
+}
+
+// Per-record CPU before SQLite: compressing one record at a zstd level (arg 1). Arg 2 is the
+// layout: 0 three frames (raw, states, decision), 1 one frame, 2 one frame with a 128 KiB
+// dictionary.
 void BM_Store_EncodeBlobs(benchmark::State& state) {
   const auto records = make_records(kRecordPool, static_cast<std::size_t>(state.range(0)));
   soc::store::BlobCoder coder(1024, static_cast<int>(state.range(1)), 64u << 20);
+  soc::store::ZstdDictionary dictionary(1, sample_dictionary(records, 128u << 10));
+  soc::store::ZstdDictionary* use = state.range(2) == 2 ? &dictionary : nullptr;
   std::size_t i = 0;
   std::size_t in = 0;
   std::size_t out = 0;
+  std::string body;
   for (auto _ : state) {
     const TriageRecord& r = records[i++ % kRecordPool];
-    for (const std::string* blob : {&r.raw, &r.stage_states_json, &r.decision_json}) {
-      const auto encoded = coder.encode(*blob);
-      in += blob->size();
-      out += encoded.bytes.size();
+    if (state.range(2) == 0) {
+      for (const std::string* blob : {&r.raw, &r.stage_states_json, &r.decision_json}) {
+        out += coder.encode(*blob).bytes.size();
+      }
+    } else {
+      body.assign(r.raw);
+      body.append(r.stage_states_json);
+      body.append(r.decision_json);
+      out += coder.encode(body, use).bytes.size();
     }
+    in += record_bytes(r);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<std::int64_t>(in));
   state.counters["ratio"] = static_cast<double>(in) / static_cast<double>(out ? out : 1);
 }
 BENCHMARK(BM_Store_EncodeBlobs)
-    ->ArgNames({"raw", "zstd"})
-    ->Args({4608, -1})
-    ->Args({4608, -5})
-    ->Args({4608, -3})
-    ->Args({4608, 1})
-    ->Args({4608, 3})
+    ->ArgNames({"raw", "zstd", "layout"})
+    ->Args({4608, 1, 0})
+    ->Args({4608, 1, 1})
+    ->Args({4608, 1, 2})
+    ->Args({4608, -1, 2})
+    ->Args({4608, -3, 0})
+    ->Args({4608, -3, 1})
+    ->Args({4608, -3, 2})
+    ->Args({4608, -5, 2})
     ->Unit(benchmark::kMicrosecond);
 
-// The audit payload hash of one record (SHA-256 over its blobs and columns).
+// The audit payload hash of one record, over its body as stored (compressed with the
+// dictionary) or, for comparison, over the three texts decoded (arg 1).
 void BM_Store_PayloadHash(benchmark::State& state) {
-  const auto records = make_records(64, 4608);
+  const auto records = make_records(kRecordPool, 4608);
+  soc::store::BlobCoder coder(1024, 1, 64u << 20);
+  soc::store::ZstdDictionary dictionary(1, sample_dictionary(records, 128u << 10));
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < 64; ++i) {
+    const TriageRecord& r = records[64 + i];
+    const std::string plain = r.raw + r.stage_states_json + r.decision_json;
+    bodies.push_back(state.range(0) == 1 ? plain : coder.encode(plain, &dictionary).bytes);
+  }
   std::size_t i = 0;
   for (auto _ : state) {
-    const TriageRecord& r = records[i++ % records.size()];
+    const TriageRecord& r = records[64 + i % bodies.size()];
     soc::store::TriagePayload payload;
     payload.seq = static_cast<std::int64_t>(i);
     payload.alert_id = r.alert_id;
-    payload.raw = r.raw;
-    payload.stage_states = r.stage_states_json;
-    payload.decision = r.decision_json;
+    payload.dictionary_sha256 = dictionary.sha256();
+    payload.body = bodies[i++ % bodies.size()];
+    payload.entities_json = R"(["host:wks-marketing-07","user:user12","ip:10.1.2.3"])";
     benchmark::DoNotOptimize(soc::store::triage_payload_hash(payload));
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_Store_PayloadHash);
+BENCHMARK(BM_Store_PayloadHash)->ArgName("decoded")->Arg(0)->Arg(1);
 
 // Reference point from the issue: plain 1-blob rows, WAL, FULL, batches of 1,000.
 void BM_Sqlite_PlainInsert(benchmark::State& state) {

@@ -16,21 +16,26 @@ inline constexpr std::string_view kGenesisHash =
 inline constexpr std::string_view kKindTriage = "triage";
 inline constexpr std::string_view kKindQuarantine = "quarantine";
 
-// What one triage stored, as it reads back from its rows (blobs decoded).
+// What one triage stored, as its triages and correlation rows hold it. The body is hashed as
+// stored (compressed), with its codec, its dictionary's id and SHA-256 and the sizes that split
+// it, so the verifier needs no decompression and every stored byte is covered.
 struct TriagePayload {
   std::int64_t seq = 0;
   std::string_view alert_id;
   std::string_view format;
   std::optional<std::int64_t> alert_time;
   std::int64_t received_at = 0;
-  std::string_view raw;
-  std::string_view stage_states;
-  std::string_view decision_alert_id;
   std::string_view classification;
   std::string_view severity;
   std::string_view priority;
   std::int64_t risk_score = 0;
-  std::string_view decision;
+  std::int64_t raw_size = 0;
+  std::int64_t state_size = 0;
+  std::int64_t decision_size = 0;
+  std::int64_t codec = 0;
+  std::optional<std::int64_t> dictionary_id;
+  std::string_view dictionary_sha256;  // hex of the dictionary's content; empty without one
+  std::string_view body;               // stored bytes
   std::string_view correlation_alert_id;
   std::int64_t correlation_time = 0;
   std::string_view rule_name;
@@ -48,7 +53,8 @@ struct QuarantinePayload {
   std::string_view input_ref;
   std::int64_t error_code = 0;
   std::string_view message;
-  std::string_view bytes;
+  std::int64_t codec = 0;
+  std::string_view bytes;  // stored bytes
 };
 
 struct AuditFields {

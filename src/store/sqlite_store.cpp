@@ -2,8 +2,14 @@
 #include <sqlite3.h>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
+#include <limits>
+#include <map>
+#include <memory>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 
@@ -20,42 +26,42 @@ using store::AuditFields;
 using store::BlobCoder;
 using store::EncodedBlob;
 using store::Statement;
+using store::ZstdDictionary;
 
 // "SOCT": marks the file as ours, so a foreign SQLite database is refused rather than altered.
 constexpr std::int64_t kApplicationId = 0x534F4354;
 
-// Version 1. alerts.alert_id is deliberately not unique: a source may re-send an alert and
-// each triage is kept and audited; find_triage() returns the latest (highest seq). Row keys
-// (alerts.seq, quarantine.seq, and the alert_seq of the per-alert tables) are the seq of the
+// Version 2: one triages row per triage (raw alert, stage states and decision in one body
+// blob), its correlation row and its audit row. triages.alert_id is deliberately not unique: a
+// source may re-send an alert and each triage is kept and audited; find_triage() returns the
+// latest. Row keys (triages.seq, quarantine.seq, correlation.alert_seq) are the seq of the
 // row's audit record, so the verifier joins each audit record to its rows by key.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE alerts(
+//
+// The alert id index leads with `seq >> 12`: ids are random, and an index ordered by them alone
+// takes each batch's inserts on as many pages as the batch has records once the table is large;
+// grouped by blocks of 4,096 seqs, a batch writes a few neighbouring pages and find_triage()
+// probes one block at a time, newest first.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE triages(
   seq INTEGER PRIMARY KEY,
   alert_id TEXT NOT NULL,
   format TEXT NOT NULL,
   alert_time INTEGER,
   received_at INTEGER NOT NULL,
-  raw BLOB NOT NULL,
-  raw_codec INTEGER NOT NULL
-) STRICT;
-CREATE INDEX alerts_by_alert_id ON alerts(alert_id);
-CREATE TABLE stage_states(
-  alert_seq INTEGER PRIMARY KEY REFERENCES alerts(seq),
-  state BLOB NOT NULL,
-  codec INTEGER NOT NULL
-) STRICT;
-CREATE TABLE decisions(
-  alert_seq INTEGER PRIMARY KEY REFERENCES alerts(seq),
-  alert_id TEXT NOT NULL,
   classification TEXT NOT NULL,
   severity TEXT NOT NULL,
   priority TEXT NOT NULL,
   risk_score INTEGER NOT NULL,
-  decision BLOB NOT NULL,
-  codec INTEGER NOT NULL
+  raw_size INTEGER NOT NULL,
+  state_size INTEGER NOT NULL,
+  decision_size INTEGER NOT NULL,
+  codec INTEGER NOT NULL,
+  dictionary_id INTEGER REFERENCES dictionaries(id),
+  body BLOB NOT NULL
 ) STRICT;
+CREATE INDEX triages_by_alert_id ON triages(seq >> 12, alert_id);
 CREATE TABLE correlation(
-  alert_seq INTEGER PRIMARY KEY REFERENCES alerts(seq),
+  alert_seq INTEGER PRIMARY KEY REFERENCES triages(seq),
   alert_id TEXT NOT NULL,
   time INTEGER NOT NULL,
   rule_name TEXT NOT NULL,
@@ -91,16 +97,19 @@ CREATE TABLE audit(
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 ) STRICT;
+CREATE TABLE dictionaries(
+  id INTEGER PRIMARY KEY,
+  content BLOB NOT NULL
+) STRICT;
 )sql";
 
-constexpr const char* kInsertAlert =
-    "INSERT INTO alerts(seq, alert_id, format, alert_time, received_at, raw, raw_codec) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-constexpr const char* kInsertStageState =
-    "INSERT INTO stage_states(alert_seq, state, codec) VALUES(?1, ?2, ?3)";
-constexpr const char* kInsertDecision =
-    "INSERT INTO decisions(alert_seq, alert_id, classification, severity, priority, risk_score, "
-    "decision, codec) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// find_triage() probes blocks of this many seqs (the `seq >> 12` of the index above).
+constexpr int kAlertIdBlockShift = 12;
+
+constexpr const char* kInsertTriage =
+    "INSERT INTO triages(seq, alert_id, format, alert_time, received_at, classification, "
+    "severity, priority, risk_score, raw_size, state_size, decision_size, codec, dictionary_id, "
+    "body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 constexpr const char* kInsertCorrelation =
     "INSERT INTO correlation(alert_seq, alert_id, time, rule_name, entities, tactics, techniques, "
     "classification, closed_by, risk_score) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -114,34 +123,77 @@ constexpr const char* kInsertQuarantine =
 constexpr const char* kInsertAudit =
     "INSERT INTO audit(seq, time, kind, ref, payload_hash, prev_hash, hash) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kInsertDictionary = "INSERT INTO dictionaries(id, content) VALUES(?1, ?2)";
+constexpr const char* kLoadDictionary = "SELECT content FROM dictionaries WHERE id = ?1";
+constexpr const char* kLatestDictionary =
+    "SELECT id, content FROM dictionaries ORDER BY id DESC LIMIT 1";
 constexpr const char* kChainTip = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
 
+// Columns of a stored triage as read back; see read_triage_row().
 constexpr const char* kTriageColumns =
-    "SELECT a.seq, a.alert_id, a.format, a.alert_time, a.received_at, a.raw, a.raw_codec, "
-    "s.state, s.codec, d.decision, d.codec FROM alerts a "
-    "LEFT JOIN stage_states s ON s.alert_seq = a.seq "
-    "LEFT JOIN decisions d ON d.alert_seq = a.seq ";
+    "SELECT seq, alert_id, format, alert_time, received_at, raw_size, state_size, "
+    "decision_size, codec, dictionary_id, body FROM triages ";
+constexpr const char* kLastTriageSeq = "SELECT max(seq) FROM triages";
 constexpr const char* kLoadCorrelation =
     "SELECT alert_id, time, rule_name, entities, tactics, techniques, classification, closed_by, "
     "risk_score FROM correlation WHERE time >= ?1 ORDER BY time, alert_seq";
 
 // One row per audit record with every row it covers, in chain order; rowid joins only.
 constexpr const char* kVerifyWalk =
-    "SELECT au.seq, au.time, au.kind, au.ref, au.payload_hash, au.prev_hash, au.hash, "      // 0-6
-    "al.seq, al.alert_id, al.format, al.alert_time, al.received_at, al.raw, al.raw_codec, "  // 7-13
-    "s.alert_seq, s.state, s.codec, "                                                      // 14-16
-    "d.alert_seq, d.alert_id, d.classification, d.severity, d.priority, d.risk_score, "    // 17-22
-    "d.decision, d.codec, "                                                                // 23-24
-    "c.alert_seq, c.alert_id, c.time, c.rule_name, c.entities, c.tactics, c.techniques, "  // 25-31
-    "c.classification, c.closed_by, c.risk_score, "                                        // 32-34
-    "q.seq, q.received_at, q.input_ref, q.error_code, q.message, q.bytes, q.codec "        // 35-41
+    "SELECT au.seq, au.time, au.kind, au.ref, au.payload_hash, au.prev_hash, au.hash, "
+    "t.seq, t.alert_id, t.format, t.alert_time, t.received_at, t.classification, t.severity, "
+    "t.priority, t.risk_score, t.raw_size, t.state_size, t.decision_size, t.codec, "
+    "t.dictionary_id, t.body, "
+    "c.alert_seq, c.alert_id, c.time, c.rule_name, c.entities, c.tactics, c.techniques, "
+    "c.classification, c.closed_by, c.risk_score, "
+    "q.seq, q.received_at, q.input_ref, q.error_code, q.message, q.bytes, q.codec "
     "FROM audit au "
-    "LEFT JOIN alerts al ON al.seq = au.seq "
-    "LEFT JOIN stage_states s ON s.alert_seq = au.seq "
-    "LEFT JOIN decisions d ON d.alert_seq = au.seq "
+    "LEFT JOIN triages t ON t.seq = au.seq "
     "LEFT JOIN correlation c ON c.alert_seq = au.seq "
     "LEFT JOIN quarantine q ON q.seq = au.seq "
     "ORDER BY au.seq";
+// Column positions in kVerifyWalk.
+enum WalkColumn : int {
+  kAuSeq,
+  kAuTime,
+  kAuKind,
+  kAuRef,
+  kAuPayloadHash,
+  kAuPrevHash,
+  kAuHash,
+  kTSeq,
+  kTAlertId,
+  kTFormat,
+  kTAlertTime,
+  kTReceivedAt,
+  kTClassification,
+  kTSeverity,
+  kTPriority,
+  kTRiskScore,
+  kTRawSize,
+  kTStateSize,
+  kTDecisionSize,
+  kTCodec,
+  kTDictionaryId,
+  kTBody,
+  kCSeq,
+  kCAlertId,
+  kCTime,
+  kCRuleName,
+  kCEntities,
+  kCTactics,
+  kCTechniques,
+  kCClassification,
+  kCClosedBy,
+  kCRiskScore,
+  kQSeq,
+  kQReceivedAt,
+  kQInputRef,
+  kQErrorCode,
+  kQMessage,
+  kQBytes,
+  kQCodec,
+};
 
 // Rows that no audit record of the right kind covers (inserted rows, or rows whose audit
 // record was deleted from the end of the chain).
@@ -150,15 +202,9 @@ struct OrphanQuery {
   const char* sql;
 };
 constexpr OrphanQuery kOrphanQueries[] = {
-    {"alerts",
-     "SELECT min(seq) FROM alerts t WHERE NOT EXISTS "
+    {"triages",
+     "SELECT min(seq) FROM triages t WHERE NOT EXISTS "
      "(SELECT 1 FROM audit a WHERE a.seq = t.seq AND a.kind = 'triage')"},
-    {"stage_states",
-     "SELECT min(alert_seq) FROM stage_states t WHERE NOT EXISTS "
-     "(SELECT 1 FROM audit a WHERE a.seq = t.alert_seq AND a.kind = 'triage')"},
-    {"decisions",
-     "SELECT min(alert_seq) FROM decisions t WHERE NOT EXISTS "
-     "(SELECT 1 FROM audit a WHERE a.seq = t.alert_seq AND a.kind = 'triage')"},
     {"correlation",
      "SELECT min(alert_seq) FROM correlation t WHERE NOT EXISTS "
      "(SELECT 1 FROM audit a WHERE a.seq = t.alert_seq AND a.kind = 'triage')"},
@@ -167,13 +213,21 @@ constexpr OrphanQuery kOrphanQueries[] = {
      "(SELECT 1 FROM audit a WHERE a.seq = t.seq AND a.kind = 'quarantine')"},
 };
 
+// Dictionary schedule: the first dictionary is built from the first records a new store
+// takes, then rebuilt from records spread over longer and longer spans, so it follows what
+// the feed looks like without costing more than a few bytes per record.
+constexpr std::int64_t kDictionaryBuildAfter[] = {64, 4096, 262144};
+constexpr std::int64_t kDictionarySamples = 16;
+constexpr std::string_view kZstdDictionaryMagic("\x37\xA4\x30\xEC", 4);
+
+// prev_hash is not kept: it is the hash of the item before it in the batch, or the committed
+// tip for the first one (a batch is only written on top of the tip it was built on).
 struct AuditRow {
   std::int64_t seq = 0;
   TimestampMs time = 0;
   std::string_view kind;
   std::string ref;
   std::string payload_hash;
-  std::string prev_hash;
   std::string hash;
 };
 
@@ -187,13 +241,14 @@ struct PendingTriage {
   std::string alert_id;
   std::string format;
   std::optional<TimestampMs> alert_time;
-  EncodedBlob raw;
-  EncodedBlob stage_states;
-  EncodedBlob decision;
   std::string classification;
   std::string severity;
   std::string priority;
   std::int64_t risk_score = 0;
+  std::int64_t raw_size = 0;
+  std::int64_t state_size = 0;
+  std::int64_t decision_size = 0;
+  EncodedBlob body;
   std::string correlation_alert_id;
   TimestampMs correlation_time = 0;
   std::string rule_name;
@@ -239,12 +294,59 @@ class ResetOnExit {
   Statement& stmt_;
 };
 
+// Dictionaries by id, loaded from the file on first use.
+class DictionaryCache {
+ public:
+  explicit DictionaryCache(sqlite3* db) : db_(db) {}
+
+  // nullptr when `id` is absent (no dictionary).
+  Result<ZstdDictionary*> get(std::optional<std::int64_t> id) {
+    if (!id) return nullptr;
+    if (auto found = loaded_.find(*id); found != loaded_.end()) return found->second.get();
+    if (!load_prepared_) {
+      auto stmt = Statement::prepare(db_, kLoadDictionary);
+      if (!stmt) return std::unexpected(stmt.error());
+      load_ = std::move(*stmt);
+      load_prepared_ = true;
+    }
+    ResetOnExit guard(load_);
+    load_.bind(1, *id);
+    const int code = load_.step();
+    if (code == SQLITE_DONE) {
+      return fail(ErrorCode::kIntegrityError, fmt::format("dictionary {} is missing", *id));
+    }
+    if (code != SQLITE_ROW) {
+      return std::unexpected(store::sqlite_error(db_, code, "loading a compression dictionary"));
+    }
+    return add(*id, std::string(load_.blob(0)));
+  }
+
+  // Keeps the first content seen for an id: pointers handed out stay valid.
+  ZstdDictionary* add(std::int64_t id, std::string content) {
+    auto& slot = loaded_[id];
+    if (!slot) slot = std::make_unique<ZstdDictionary>(id, std::move(content));
+    return slot.get();
+  }
+
+ private:
+  sqlite3* db_;
+  Statement load_;
+  bool load_prepared_ = false;
+  std::map<std::int64_t, std::unique_ptr<ZstdDictionary>> loaded_;
+};
+
+std::size_t body_limit(std::size_t max_blob_bytes) {
+  constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
+  return max_blob_bytes > kMax / 3 ? kMax : 3 * max_blob_bytes;
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const SqliteOptions& options, const Clock& clock)
       : options_(options),
         clock_(clock),
-        coder_(options.compress_over_bytes, options.compression_level, options.max_blob_bytes) {}
+        coder_(options.compress_over_bytes, options.compression_level,
+               body_limit(options.max_blob_bytes)) {}
 
   ~SqliteStore() override {
     // Last chance for the pending batch; a destructor can neither report nor throw.
@@ -273,14 +375,18 @@ class SqliteStore final : public Store {
   Status check_or_create_schema();
   Status prepare_statements();
   Status read_chain_tip();
+  Status load_latest_dictionary();
+  void sample_for_dictionary(std::string_view body);
   AuditRow next_audit_row(TimestampMs time, std::string_view kind, std::string ref,
                           std::string payload_hash);
   Result<AuditRef> accept(PendingItem item);
   Status commit_pending();
   std::expected<void, WriteFailure> write_pending_once();
-  std::expected<void, WriteFailure> write_item(const PendingTriage& item);
-  std::expected<void, WriteFailure> write_item(const PendingQuarantine& item);
-  std::expected<void, WriteFailure> write_audit(const AuditRow& row);
+  std::expected<void, WriteFailure> write_item(const PendingTriage& item, bool write_incident,
+                                               std::string_view prev_hash);
+  std::expected<void, WriteFailure> write_item(const PendingQuarantine& item,
+                                               std::string_view prev_hash);
+  std::expected<void, WriteFailure> write_audit(const AuditRow& row, std::string_view prev_hash);
   std::expected<void, WriteFailure> run(Statement& stmt, std::string_view context);
   Result<StoredTriage> read_triage_row(Statement& stmt);
   Result<std::int64_t> first_orphan(std::string& problem);
@@ -289,11 +395,12 @@ class SqliteStore final : public Store {
   const Clock& clock_;
   store::Connection db_;
   BlobCoder coder_;
+  std::unique_ptr<DictionaryCache> dictionaries_;
 
   Statement begin_, commit_, rollback_, chain_tip_;
-  Statement insert_alert_, insert_stage_state_, insert_decision_, insert_correlation_;
-  Statement upsert_incident_, insert_quarantine_, insert_audit_;
-  Statement load_triages_, find_triage_, load_correlation_, quarantine_count_;
+  Statement insert_triage_, insert_correlation_, upsert_incident_, insert_quarantine_;
+  Statement insert_audit_, insert_dictionary_;
+  Statement load_triages_, find_triage_, last_triage_seq_, load_correlation_, quarantine_count_;
 
   std::vector<PendingItem> pending_;
   // Chain tip including the pending batch, and the tip the database holds.
@@ -301,6 +408,16 @@ class SqliteStore final : public Store {
   std::string tip_hash_{store::kGenesisHash};
   std::int64_t committed_seq_ = 0;
   std::string committed_hash_{store::kGenesisHash};
+
+  // The dictionary new bodies are compressed with, the ones the next commit must write first,
+  // and the bodies sampled for the next one.
+  ZstdDictionary* dictionary_ = nullptr;
+  std::int64_t last_dictionary_id_ = 0;
+  std::vector<ZstdDictionary*> pending_dictionaries_;
+  std::vector<std::string> dictionary_samples_;
+  std::size_t dictionary_phase_ = 0;
+  std::int64_t records_since_dictionary_ = 0;
+  std::string body_;  // reused to assemble each triage's body
 };
 
 Status SqliteStore::open() {
@@ -345,7 +462,9 @@ Status SqliteStore::open() {
     return s;
   }
   if (auto s = prepare_statements(); !s) return s;
+  dictionaries_ = std::make_unique<DictionaryCache>(db_.get());
   if (auto s = read_chain_tip(); !s) return s;
+  if (auto s = load_latest_dictionary(); !s) return s;
   pending_.reserve(static_cast<std::size_t>(options_.batch_size));
   return {};
 }
@@ -371,6 +490,15 @@ Status SqliteStore::check_or_create_schema() {
                             options_.path, *version, kSqliteStoreSchemaVersion));
   }
   if (*version == kSqliteStoreSchemaVersion) return {};
+  if (*version > 0) {
+    // Its audit hashes follow the older definitions; rewriting them would break the chain's
+    // evidence, so the file is left as it is.
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("store '{}' has schema version {}, older than the {} this build of "
+                            "soc-triage writes; verify and keep it with the soc-triage release "
+                            "that wrote it, and give this one a new store file",
+                            options_.path, *version, kSqliteStoreSchemaVersion));
+  }
 
   // Version 0: a new file, unless someone else's tables are there. The page size only takes
   // effect while the file has no tables yet; on any other file the pragma is a no-op.
@@ -393,13 +521,18 @@ Status SqliteStore::check_or_create_schema() {
                                "refusing to add ours",
                                options_.path));
   } else if (*again == 0) {
-    created = db_.exec(kSchemaV1, "creating the schema");
+    created = db_.exec(kSchemaV2, "creating the schema");
     if (created) {
       created = db_.exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={}",
                                      kApplicationId, kSqliteStoreSchemaVersion)
                              .c_str(),
                          "setting the schema version");
     }
+  } else if (*again != kSqliteStoreSchemaVersion) {
+    created = fail(ErrorCode::kUnsupported,
+                   fmt::format("store '{}' got schema version {} from another process while "
+                               "this one was creating version {}",
+                               options_.path, *again, kSqliteStoreSchemaVersion));
   }
   if (!created) {
     (void)db_.exec("ROLLBACK", "creating the schema");
@@ -418,16 +551,18 @@ Status SqliteStore::prepare_statements() {
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
       {&chain_tip_, kChainTip},
-      {&insert_alert_, kInsertAlert},
-      {&insert_stage_state_, kInsertStageState},
-      {&insert_decision_, kInsertDecision},
+      {&insert_triage_, kInsertTriage},
       {&insert_correlation_, kInsertCorrelation},
       {&upsert_incident_, kUpsertIncident},
       {&insert_quarantine_, kInsertQuarantine},
       {&insert_audit_, kInsertAudit},
-      {&load_triages_, std::string(kTriageColumns) + "ORDER BY a.seq"},
+      {&insert_dictionary_, kInsertDictionary},
+      {&load_triages_, std::string(kTriageColumns) + "ORDER BY seq"},
       {&find_triage_,
-       std::string(kTriageColumns) + "WHERE a.alert_id = ?1 ORDER BY a.seq DESC LIMIT 1"},
+       std::string(kTriageColumns) + fmt::format("WHERE seq >> {} = ?1 AND alert_id = ?2 "
+                                                 "ORDER BY seq DESC LIMIT 1",
+                                                 kAlertIdBlockShift)},
+      {&last_triage_seq_, kLastTriageSeq},
       {&load_correlation_, kLoadCorrelation},
       {&quarantine_count_, "SELECT count(*) FROM quarantine"},
   };
@@ -457,6 +592,54 @@ Status SqliteStore::read_chain_tip() {
   return {};
 }
 
+Status SqliteStore::load_latest_dictionary() {
+  auto latest = Statement::prepare(db_.get(), kLatestDictionary);
+  if (!latest) return std::unexpected(latest.error());
+  const int code = latest->step();
+  if (code == SQLITE_DONE) return {};
+  if (code != SQLITE_ROW) {
+    return std::unexpected(
+        store::sqlite_error(db_.get(), code, "reading the latest compression dictionary"));
+  }
+  last_dictionary_id_ = latest->int64(0);
+  if (options_.dictionary_bytes > 0) {
+    dictionary_ = dictionaries_->add(last_dictionary_id_, std::string(latest->blob(1)));
+    // A store reopened on a file with a dictionary goes on with it and refreshes it later.
+    dictionary_phase_ = std::size(kDictionaryBuildAfter) - 1;
+  }
+  return {};
+}
+
+// Keeps an evenly spaced sample of the bodies since the last dictionary and builds the next
+// dictionary from them when the schedule says so. The dictionary is raw content: the sampled
+// bodies end to end, the newest last (zstd reaches the end of a dictionary most cheaply).
+void SqliteStore::sample_for_dictionary(std::string_view body) {
+  if (options_.dictionary_bytes == 0) return;
+  const std::int64_t build_after = kDictionaryBuildAfter[dictionary_phase_];
+  const std::int64_t stride = std::max<std::int64_t>(1, build_after / kDictionarySamples);
+  ++records_since_dictionary_;
+  if (records_since_dictionary_ % stride == 0) {
+    dictionary_samples_.emplace_back(body.substr(0, options_.dictionary_bytes));
+  }
+  if (records_since_dictionary_ < build_after) return;
+
+  std::string content;
+  for (const std::string& sample : dictionary_samples_) content += sample;
+  if (content.size() > options_.dictionary_bytes) {
+    content.erase(0, content.size() - options_.dictionary_bytes);
+  }
+  // Content that began with zstd's dictionary magic number would be parsed as a dictionary
+  // header instead of taken as raw content; the bytes come from alerts, so never begin so.
+  while (content.starts_with(kZstdDictionaryMagic)) content.erase(0, 1);
+  dictionary_samples_.clear();
+  records_since_dictionary_ = 0;
+  dictionary_phase_ = std::min(dictionary_phase_ + 1, std::size(kDictionaryBuildAfter) - 1);
+  // A few bytes of history would not pay for a dictionary row.
+  if (content.size() < 1024) return;
+  dictionary_ = dictionaries_->add(++last_dictionary_id_, std::move(content));
+  pending_dictionaries_.push_back(dictionary_);
+}
+
 AuditRow SqliteStore::next_audit_row(TimestampMs time, std::string_view kind, std::string ref,
                                      std::string payload_hash) {
   AuditRow row;
@@ -465,9 +648,8 @@ AuditRow SqliteStore::next_audit_row(TimestampMs time, std::string_view kind, st
   row.kind = kind;
   row.ref = std::move(ref);
   row.payload_hash = std::move(payload_hash);
-  row.prev_hash = tip_hash_;
   row.hash = store::audit_record_hash(
-      AuditFields{row.seq, row.time, row.kind, row.ref, row.payload_hash, row.prev_hash});
+      AuditFields{row.seq, row.time, row.kind, row.ref, row.payload_hash, tip_hash_});
   return row;
 }
 
@@ -510,13 +692,20 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
   item.alert_id = record.alert_id;
   item.format = record.format;
   item.alert_time = record.alert_time;
-  item.raw = coder_.encode(record.raw);
-  item.stage_states = coder_.encode(record.stage_states_json);
-  item.decision = coder_.encode(record.decision_json);
   item.classification = record.classification;
   item.severity = record.severity;
   item.priority = record.priority;
   item.risk_score = record.risk_score;
+  item.raw_size = static_cast<std::int64_t>(record.raw.size());
+  item.state_size = static_cast<std::int64_t>(record.stage_states_json.size());
+  item.decision_size = static_cast<std::int64_t>(record.decision_json.size());
+  // One frame for the three texts: one zstd call instead of three, and the decision can
+  // reuse strings of the alert it describes.
+  body_.assign(record.raw);
+  body_.append(record.stage_states_json);
+  body_.append(record.decision_json);
+  item.body = coder_.encode(body_, dictionary_);
+  const ZstdDictionary* used = item.body.dictionary_id ? dictionary_ : nullptr;
   const CorrelationEntry& corr = record.correlation;
   item.correlation_alert_id = corr.alert_id.empty() ? record.alert_id : corr.alert_id;
   item.correlation_time = corr.time;
@@ -532,21 +721,23 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
         PendingIncident{record.incident->id, store::encode_string_list(record.incident->alert_ids),
                         store::encode_string_list(record.incident->tactics)};
   }
-  const std::int64_t seq = tip_seq_ + 1;
   const std::string payload_hash = store::triage_payload_hash(store::TriagePayload{
-      .seq = seq,
+      .seq = tip_seq_ + 1,
       .alert_id = item.alert_id,
       .format = item.format,
       .alert_time = item.alert_time,
       .received_at = now,
-      .raw = record.raw,
-      .stage_states = record.stage_states_json,
-      .decision_alert_id = item.alert_id,
       .classification = item.classification,
       .severity = item.severity,
       .priority = item.priority,
       .risk_score = item.risk_score,
-      .decision = record.decision_json,
+      .raw_size = item.raw_size,
+      .state_size = item.state_size,
+      .decision_size = item.decision_size,
+      .codec = static_cast<std::int64_t>(item.body.codec),
+      .dictionary_id = item.body.dictionary_id,
+      .dictionary_sha256 = used != nullptr ? std::string_view(used->sha256()) : std::string_view(),
+      .body = item.body.bytes,
       .correlation_alert_id = item.correlation_alert_id,
       .correlation_time = item.correlation_time,
       .rule_name = item.rule_name,
@@ -558,6 +749,8 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
       .correlation_risk_score = item.correlation_risk_score,
   });
   item.audit = next_audit_row(now, store::kKindTriage, record.alert_id, payload_hash);
+  // After the hash: this may switch to a new dictionary, for the records that follow.
+  sample_for_dictionary(body_);
   return accept(std::move(item));
 }
 
@@ -575,9 +768,11 @@ Status SqliteStore::quarantine(const QuarantineRecord& record) {
     item.message += fmt::format(" [quarantine kept the first {} of {} bytes]", bytes.size(),
                                 record.bytes.size());
   }
+  // Rejected inputs are anything at all: no dictionary, which is made for alerts.
   item.bytes = coder_.encode(bytes);
-  const std::string payload_hash = store::quarantine_payload_hash(store::QuarantinePayload{
-      tip_seq_ + 1, now, item.input_ref, item.error_code, item.message, bytes});
+  const std::string payload_hash = store::quarantine_payload_hash(
+      store::QuarantinePayload{tip_seq_ + 1, now, item.input_ref, item.error_code, item.message,
+                               static_cast<std::int64_t>(item.bytes.codec), item.bytes.bytes});
   item.audit = next_audit_row(now, store::kKindQuarantine, record.input_ref, payload_hash);
   auto accepted = accept(std::move(item));
   if (!accepted) return std::unexpected(accepted.error());
@@ -595,6 +790,7 @@ Status SqliteStore::commit_pending() {
       committed_seq_ = last.seq;
       committed_hash_ = last.hash;
       pending_.clear();
+      pending_dictionaries_.clear();
       return {};
     }
     if (!store::is_transient(written.error().code) || attempt >= attempts) {
@@ -643,9 +839,29 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
                   "a store database takes one writer at a time"}});
       }
     }
-    for (const PendingItem& item : pending_) {
-      auto one = std::visit([&](const auto& pending) { return write_item(pending); }, item);
+    // Dictionaries go first: the records of this batch may need them.
+    for (const ZstdDictionary* dictionary : pending_dictionaries_) {
+      insert_dictionary_.bind(1, dictionary->id()).bind_blob(2, dictionary->content());
+      if (auto r = run(insert_dictionary_, "storing a compression dictionary"); !r) return r;
+    }
+    // Incidents are mutable rows outside the chain: only the last state of each one in the
+    // batch needs writing, and the batch commits as a whole.
+    std::vector<bool> last_incident_state(pending_.size(), false);
+    std::unordered_set<std::string_view> incidents_seen;
+    for (std::size_t i = pending_.size(); i-- > 0;) {
+      const auto* triage = std::get_if<PendingTriage>(&pending_[i]);
+      if (triage != nullptr && triage->incident) {
+        last_incident_state[i] = incidents_seen.insert(triage->incident->id).second;
+      }
+    }
+    std::string_view prev_hash = committed_hash_;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      const PendingItem& item = pending_[i];
+      auto one = std::holds_alternative<PendingTriage>(item)
+                     ? write_item(std::get<PendingTriage>(item), last_incident_state[i], prev_hash)
+                     : write_item(std::get<PendingQuarantine>(item), prev_hash);
       if (!one) return one;
+      prev_hash = audit_of(item).hash;
     }
     return run(commit_, "committing a batch");
   }();
@@ -655,29 +871,26 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
   return written;
 }
 
-std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& item) {
+std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& item,
+                                                          bool write_incident,
+                                                          std::string_view prev_hash) {
   const std::int64_t seq = item.audit.seq;
-  insert_alert_.bind(1, seq)
+  insert_triage_.bind(1, seq)
       .bind_text(2, item.alert_id)
       .bind_text(3, item.format)
       .bind_optional(4, item.alert_time)
       .bind(5, item.audit.time)
-      .bind_blob(6, item.raw.bytes)
-      .bind(7, static_cast<std::int64_t>(item.raw.codec));
-  if (auto r = run(insert_alert_, "storing an alert"); !r) return r;
-  insert_stage_state_.bind(1, seq)
-      .bind_blob(2, item.stage_states.bytes)
-      .bind(3, static_cast<std::int64_t>(item.stage_states.codec));
-  if (auto r = run(insert_stage_state_, "storing stage states"); !r) return r;
-  insert_decision_.bind(1, seq)
-      .bind_text(2, item.alert_id)
-      .bind_text(3, item.classification)
-      .bind_text(4, item.severity)
-      .bind_text(5, item.priority)
-      .bind(6, item.risk_score)
-      .bind_blob(7, item.decision.bytes)
-      .bind(8, static_cast<std::int64_t>(item.decision.codec));
-  if (auto r = run(insert_decision_, "storing a decision"); !r) return r;
+      .bind_text(6, item.classification)
+      .bind_text(7, item.severity)
+      .bind_text(8, item.priority)
+      .bind(9, item.risk_score)
+      .bind(10, item.raw_size)
+      .bind(11, item.state_size)
+      .bind(12, item.decision_size)
+      .bind(13, static_cast<std::int64_t>(item.body.codec))
+      .bind_optional(14, item.body.dictionary_id)
+      .bind_blob(15, item.body.bytes);
+  if (auto r = run(insert_triage_, "storing a triage"); !r) return r;
   insert_correlation_.bind(1, seq)
       .bind_text(2, item.correlation_alert_id)
       .bind(3, item.correlation_time)
@@ -689,17 +902,18 @@ std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& i
       .bind_text(9, item.closed_by)
       .bind(10, item.correlation_risk_score);
   if (auto r = run(insert_correlation_, "storing a correlation entry"); !r) return r;
-  if (item.incident) {
+  if (item.incident && write_incident) {
     upsert_incident_.bind_text(1, item.incident->id)
         .bind_text(2, item.incident->alert_ids_json)
         .bind_text(3, item.incident->tactics_json)
         .bind(4, item.audit.time);
     if (auto r = run(upsert_incident_, "storing an incident"); !r) return r;
   }
-  return write_audit(item.audit);
+  return write_audit(item.audit, prev_hash);
 }
 
-std::expected<void, WriteFailure> SqliteStore::write_item(const PendingQuarantine& item) {
+std::expected<void, WriteFailure> SqliteStore::write_item(const PendingQuarantine& item,
+                                                          std::string_view prev_hash) {
   insert_quarantine_.bind(1, item.audit.seq)
       .bind(2, item.audit.time)
       .bind_text(3, item.input_ref)
@@ -708,18 +922,37 @@ std::expected<void, WriteFailure> SqliteStore::write_item(const PendingQuarantin
       .bind_blob(6, item.bytes.bytes)
       .bind(7, static_cast<std::int64_t>(item.bytes.codec));
   if (auto r = run(insert_quarantine_, "storing a quarantined input"); !r) return r;
-  return write_audit(item.audit);
+  return write_audit(item.audit, prev_hash);
 }
 
-std::expected<void, WriteFailure> SqliteStore::write_audit(const AuditRow& row) {
+std::expected<void, WriteFailure> SqliteStore::write_audit(const AuditRow& row,
+                                                           std::string_view prev_hash) {
   insert_audit_.bind(1, row.seq)
       .bind(2, row.time)
       .bind_text(3, row.kind)
       .bind_text(4, row.ref)
       .bind_text(5, row.payload_hash)
-      .bind_text(6, row.prev_hash)
+      .bind_text(6, prev_hash)
       .bind_text(7, row.hash);
   return run(insert_audit_, "appending to the audit chain");
+}
+
+// Checks the stored sizes that split a body: each within the blob limit, together its length.
+Status check_body_sizes(std::int64_t raw, std::int64_t state, std::int64_t decision,
+                        std::size_t max_blob_bytes, std::int64_t seq) {
+  for (const auto& [size, name] : {std::pair{raw, "raw alert"}, std::pair{state, "stage states"},
+                                   std::pair{decision, "decision"}}) {
+    if (size < 0) {
+      return fail(ErrorCode::kIntegrityError,
+                  fmt::format("the {} of triage {} has a negative size", name, seq));
+    }
+    if (static_cast<std::uint64_t>(size) > max_blob_bytes) {
+      return fail(ErrorCode::kTooLarge,
+                  fmt::format("the {} of triage {} is {} bytes, over the limit of {}", name, seq,
+                              size, max_blob_bytes));
+    }
+  }
+  return {};
 }
 
 Result<StoredTriage> SqliteStore::read_triage_row(Statement& stmt) {
@@ -729,23 +962,33 @@ Result<StoredTriage> SqliteStore::read_triage_row(Statement& stmt) {
   triage.format = std::string(stmt.text(2));
   triage.alert_time = stmt.optional_int64(3);
   triage.received_at = stmt.int64(4);
-  if (stmt.is_null(7) || stmt.is_null(9)) {
-    return fail(ErrorCode::kIntegrityError,
-                fmt::format("stored alert seq {} has no {} row", triage.seq,
-                            stmt.is_null(7) ? "stage_states" : "decisions"));
+  const std::int64_t raw_size = stmt.int64(5);
+  const std::int64_t state_size = stmt.int64(6);
+  const std::int64_t decision_size = stmt.int64(7);
+  if (auto sizes = check_body_sizes(raw_size, state_size, decision_size, options_.max_blob_bytes,
+                                    triage.seq);
+      !sizes) {
+    return std::unexpected(sizes.error());
   }
-  auto raw =
-      coder_.decode(stmt.blob(5), stmt.int64(6), fmt::format("alerts.raw of seq {}", triage.seq));
-  if (!raw) return std::unexpected(raw.error());
-  auto state = coder_.decode(stmt.blob(7), stmt.int64(8),
-                             fmt::format("stage_states.state of seq {}", triage.seq));
-  if (!state) return std::unexpected(state.error());
-  auto decision = coder_.decode(stmt.blob(9), stmt.int64(10),
-                                fmt::format("decisions.decision of seq {}", triage.seq));
-  if (!decision) return std::unexpected(decision.error());
-  triage.raw = std::move(*raw);
-  triage.stage_states_json = std::move(*state);
-  triage.decision_json = std::move(*decision);
+  auto dictionary = dictionaries_->get(stmt.optional_int64(9));
+  if (!dictionary) {
+    return fail(dictionary.error().code, fmt::format("triages.body of seq {} needs {}", triage.seq,
+                                                     dictionary.error().message));
+  }
+  auto body = coder_.decode(stmt.blob(10), stmt.int64(8),
+                            fmt::format("triages.body of seq {}", triage.seq), *dictionary);
+  if (!body) return std::unexpected(body.error());
+  const auto raw = static_cast<std::size_t>(raw_size);
+  const auto state = static_cast<std::size_t>(state_size);
+  if (raw + state + static_cast<std::size_t>(decision_size) != body->size()) {
+    return fail(ErrorCode::kIntegrityError,
+                fmt::format("triages.body of seq {} is {} bytes, not the {} its sizes add up to",
+                            triage.seq, body->size(), raw + state + decision_size));
+  }
+  triage.stage_states_json = body->substr(raw, state);
+  triage.decision_json = body->substr(raw + state);
+  body->resize(raw);
+  triage.raw = std::move(*body);
   return triage;
 }
 
@@ -765,16 +1008,30 @@ Result<std::vector<StoredTriage>> SqliteStore::load_triages() {
 }
 
 Result<std::optional<StoredTriage>> SqliteStore::find_triage(const std::string& alert_id) {
-  ResetOnExit guard(find_triage_);
-  find_triage_.bind_text(1, alert_id);
-  const int code = find_triage_.step();
-  if (code == SQLITE_DONE) return std::optional<StoredTriage>();
-  if (code != SQLITE_ROW) {
-    return std::unexpected(store::sqlite_error(db_.get(), code, "finding a stored triage"));
+  std::int64_t last_seq = 0;
+  {
+    ResetOnExit guard(last_triage_seq_);
+    const int code = last_triage_seq_.step();
+    if (code != SQLITE_ROW) {
+      return std::unexpected(store::sqlite_error(db_.get(), code, "finding a stored triage"));
+    }
+    if (last_triage_seq_.is_null(0)) return std::optional<StoredTriage>();
+    last_seq = last_triage_seq_.int64(0);
   }
-  auto triage = read_triage_row(find_triage_);
-  if (!triage) return std::unexpected(triage.error());
-  return std::optional<StoredTriage>(std::move(*triage));
+  // Newest block first, so the first match is the latest triage of this id.
+  for (std::int64_t block = last_seq >> kAlertIdBlockShift; block >= 0; --block) {
+    ResetOnExit guard(find_triage_);
+    find_triage_.bind(1, block).bind_text(2, alert_id);
+    const int code = find_triage_.step();
+    if (code == SQLITE_DONE) continue;
+    if (code != SQLITE_ROW) {
+      return std::unexpected(store::sqlite_error(db_.get(), code, "finding a stored triage"));
+    }
+    auto triage = read_triage_row(find_triage_);
+    if (!triage) return std::unexpected(triage.error());
+    return std::optional<StoredTriage>(std::move(*triage));
+  }
+  return std::optional<StoredTriage>();
 }
 
 Result<std::vector<CorrelationEntry>> SqliteStore::load_correlation(TimestampMs since) {
@@ -817,27 +1074,33 @@ Result<std::int64_t> SqliteStore::quarantine_count() {
   return quarantine_count_.int64(0);
 }
 
-// Walks the chain in seq order; stops at the first record that does not verify.
+// Walks the chain in seq order; stops at the first record that does not verify. Dictionaries
+// come from the verified snapshot, never from what the writer holds in memory.
 class ChainVerifier {
  public:
-  explicit ChainVerifier(BlobCoder& coder) : coder_(coder) {}
+  ChainVerifier(BlobCoder& coder, sqlite3* db, std::size_t max_blob_bytes)
+      : coder_(coder), dictionaries_(db), max_blob_bytes_(max_blob_bytes) {}
 
   // Returns a problem description when the current row (of kVerifyWalk) does not verify.
   std::optional<std::pair<std::int64_t, std::string>> check(const Statement& row);
   std::int64_t checked() const { return checked_; }
 
  private:
-  std::optional<std::string> check_payload(const Statement& row, std::int64_t seq,
-                                           std::string_view kind, std::string_view payload_hash);
+  std::optional<std::string> check_triage(const Statement& row, std::int64_t seq,
+                                          std::string_view payload_hash);
+  std::optional<std::string> check_quarantine(const Statement& row, std::int64_t seq,
+                                              std::string_view payload_hash);
 
   BlobCoder& coder_;
+  DictionaryCache dictionaries_;
+  std::size_t max_blob_bytes_;
   std::int64_t expected_seq_ = 1;
   std::string prev_hash_{store::kGenesisHash};
   std::int64_t checked_ = 0;
 };
 
 std::optional<std::pair<std::int64_t, std::string>> ChainVerifier::check(const Statement& row) {
-  const std::int64_t seq = row.int64(0);
+  const std::int64_t seq = row.int64(kAuSeq);
   if (seq < expected_seq_) {
     return std::pair{
         seq, fmt::format("audit record {} is out of sequence (the chain starts at 1)", seq)};
@@ -847,107 +1110,123 @@ std::optional<std::pair<std::int64_t, std::string>> ChainVerifier::check(const S
         expected_seq_,
         fmt::format("audit record {} is missing (the next record is {})", expected_seq_, seq)};
   }
-  const std::string_view kind = row.text(2);
-  const std::string_view payload_hash = row.text(4);
-  const std::string_view prev_hash = row.text(5);
-  const std::string_view hash = row.text(6);
+  const std::string_view kind = row.text(kAuKind);
+  const std::string_view payload_hash = row.text(kAuPayloadHash);
+  const std::string_view prev_hash = row.text(kAuPrevHash);
+  const std::string_view hash = row.text(kAuHash);
   if (prev_hash != prev_hash_) {
     return std::pair{seq, fmt::format("audit record {} does not link to record {} (prev_hash "
                                       "differs): a record was removed, inserted or reordered",
                                       seq, seq - 1)};
   }
   const std::string recomputed = store::audit_record_hash(
-      AuditFields{seq, row.int64(1), kind, row.text(3), payload_hash, prev_hash});
+      AuditFields{seq, row.int64(kAuTime), kind, row.text(kAuRef), payload_hash, prev_hash});
   if (recomputed != hash) {
     return std::pair{seq, fmt::format("audit record {} was altered (its hash does not match "
                                       "its fields)",
                                       seq)};
   }
-  if (auto problem = check_payload(row, seq, kind, payload_hash)) {
-    return std::pair{seq, std::move(*problem)};
+  std::optional<std::string> problem;
+  if (kind == store::kKindTriage) {
+    problem = check_triage(row, seq, payload_hash);
+  } else if (kind == store::kKindQuarantine) {
+    problem = check_quarantine(row, seq, payload_hash);
+  } else {
+    problem = fmt::format("audit record {} has unknown kind '{}'", seq, kind);
   }
+  if (problem) return std::pair{seq, std::move(*problem)};
   ++checked_;
   ++expected_seq_;
   prev_hash_.assign(hash);
   return std::nullopt;
 }
 
-std::optional<std::string> ChainVerifier::check_payload(const Statement& row, std::int64_t seq,
-                                                        std::string_view kind,
-                                                        std::string_view payload_hash) {
-  std::string recomputed;
-  if (kind == store::kKindTriage) {
-    if (row.is_null(7)) return fmt::format("the alerts row of triage record {} is missing", seq);
-    if (row.is_null(14))
-      return fmt::format("the stage_states row of triage record {} is missing", seq);
-    if (row.is_null(17))
-      return fmt::format("the decisions row of triage record {} is missing", seq);
-    if (row.is_null(25))
-      return fmt::format("the correlation row of triage record {} is missing", seq);
-    if (!row.is_null(35)) return fmt::format("triage record {} also has a quarantine row", seq);
-    auto raw = coder_.decode(row.blob(12), row.int64(13), fmt::format("alerts.raw of seq {}", seq));
-    if (!raw) return raw.error().message;
-    auto state = coder_.decode(row.blob(15), row.int64(16),
-                               fmt::format("stage_states.state of seq {}", seq));
-    if (!state) return state.error().message;
-    auto decision = coder_.decode(row.blob(23), row.int64(24),
-                                  fmt::format("decisions.decision of seq {}", seq));
-    if (!decision) return decision.error().message;
-    recomputed = store::triage_payload_hash(store::TriagePayload{
-        .seq = seq,
-        .alert_id = row.text(8),
-        .format = row.text(9),
-        .alert_time = row.optional_int64(10),
-        .received_at = row.int64(11),
-        .raw = *raw,
-        .stage_states = *state,
-        .decision_alert_id = row.text(18),
-        .classification = row.text(19),
-        .severity = row.text(20),
-        .priority = row.text(21),
-        .risk_score = row.int64(22),
-        .decision = *decision,
-        .correlation_alert_id = row.text(26),
-        .correlation_time = row.int64(27),
-        .rule_name = row.text(28),
-        .entities_json = row.text(29),
-        .tactics_json = row.text(30),
-        .techniques_json = row.text(31),
-        .correlation_classification = row.text(32),
-        .closed_by = row.text(33),
-        .correlation_risk_score = row.int64(34),
-    });
-    if (recomputed != payload_hash) {
-      return fmt::format(
-          "the stored rows of triage record {} (alert, stage states, decision or "
-          "correlation entry) do not match its payload hash",
-          seq);
-    }
-    if (row.text(3) != row.text(8)) {
-      return fmt::format("audit record {} names alert '{}' but its alerts row is '{}'", seq,
-                         row.text(3), row.text(8));
-    }
-    return std::nullopt;
+std::optional<std::string> ChainVerifier::check_triage(const Statement& row, std::int64_t seq,
+                                                       std::string_view payload_hash) {
+  if (row.is_null(kTSeq)) return fmt::format("the triages row of triage record {} is missing", seq);
+  if (row.is_null(kCSeq)) {
+    return fmt::format("the correlation row of triage record {} is missing", seq);
   }
-  if (kind == store::kKindQuarantine) {
-    if (row.is_null(35)) return fmt::format("the quarantine row of record {} is missing", seq);
-    if (!row.is_null(7)) return fmt::format("quarantine record {} also has an alerts row", seq);
-    auto bytes =
-        coder_.decode(row.blob(40), row.int64(41), fmt::format("quarantine.bytes of seq {}", seq));
-    if (!bytes) return bytes.error().message;
-    recomputed = store::quarantine_payload_hash(store::QuarantinePayload{
-        seq, row.int64(36), row.text(37), row.int64(38), row.text(39), *bytes});
-    if (recomputed != payload_hash) {
-      return fmt::format("the stored quarantine row of record {} does not match its payload hash",
-                         seq);
-    }
-    if (row.text(3) != row.text(37)) {
-      return fmt::format("audit record {} names input '{}' but its quarantine row is '{}'", seq,
-                         row.text(3), row.text(37));
-    }
-    return std::nullopt;
+  if (!row.is_null(kQSeq)) return fmt::format("triage record {} also has a quarantine row", seq);
+  const std::optional<std::int64_t> dictionary_id = row.optional_int64(kTDictionaryId);
+  auto dictionary = dictionaries_.get(dictionary_id);
+  if (!dictionary) {
+    return fmt::format("triages.body of seq {} needs {}", seq, dictionary.error().message);
   }
-  return fmt::format("audit record {} has unknown kind '{}'", seq, kind);
+  // The body must also read back, not only hash right: a record that verifies is readable.
+  const std::int64_t raw_size = row.int64(kTRawSize);
+  const std::int64_t state_size = row.int64(kTStateSize);
+  const std::int64_t decision_size = row.int64(kTDecisionSize);
+  if (auto sizes = check_body_sizes(raw_size, state_size, decision_size, max_blob_bytes_, seq);
+      !sizes) {
+    return sizes.error().message;
+  }
+  auto body = coder_.check(row.blob(kTBody), row.int64(kTCodec),
+                           fmt::format("triages.body of seq {}", seq), *dictionary);
+  if (!body) return body.error().message;
+  if (static_cast<std::uint64_t>(raw_size + state_size + decision_size) != body->size()) {
+    return fmt::format("triages.body of seq {} does not split into the sizes stored with it", seq);
+  }
+  const std::string recomputed = store::triage_payload_hash(store::TriagePayload{
+      .seq = seq,
+      .alert_id = row.text(kTAlertId),
+      .format = row.text(kTFormat),
+      .alert_time = row.optional_int64(kTAlertTime),
+      .received_at = row.int64(kTReceivedAt),
+      .classification = row.text(kTClassification),
+      .severity = row.text(kTSeverity),
+      .priority = row.text(kTPriority),
+      .risk_score = row.int64(kTRiskScore),
+      .raw_size = raw_size,
+      .state_size = state_size,
+      .decision_size = decision_size,
+      .codec = row.int64(kTCodec),
+      .dictionary_id = dictionary_id,
+      .dictionary_sha256 =
+          *dictionary != nullptr ? std::string_view((*dictionary)->sha256()) : std::string_view(),
+      .body = row.blob(kTBody),
+      .correlation_alert_id = row.text(kCAlertId),
+      .correlation_time = row.int64(kCTime),
+      .rule_name = row.text(kCRuleName),
+      .entities_json = row.text(kCEntities),
+      .tactics_json = row.text(kCTactics),
+      .techniques_json = row.text(kCTechniques),
+      .correlation_classification = row.text(kCClassification),
+      .closed_by = row.text(kCClosedBy),
+      .correlation_risk_score = row.int64(kCRiskScore),
+  });
+  if (recomputed != payload_hash) {
+    return fmt::format(
+        "the stored rows of triage record {} (triage or correlation entry) do not match its "
+        "payload hash",
+        seq);
+  }
+  if (row.text(kAuRef) != row.text(kTAlertId)) {
+    return fmt::format("audit record {} names alert '{}' but its triages row is '{}'", seq,
+                       row.text(kAuRef), row.text(kTAlertId));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ChainVerifier::check_quarantine(const Statement& row, std::int64_t seq,
+                                                           std::string_view payload_hash) {
+  if (row.is_null(kQSeq)) return fmt::format("the quarantine row of record {} is missing", seq);
+  if (!row.is_null(kTSeq)) return fmt::format("quarantine record {} also has a triages row", seq);
+  auto bytes = coder_.check(row.blob(kQBytes), row.int64(kQCodec),
+                            fmt::format("quarantine.bytes of seq {}", seq));
+  if (!bytes) return bytes.error().message;
+  const std::string recomputed = store::quarantine_payload_hash(store::QuarantinePayload{
+      seq, row.int64(kQReceivedAt), row.text(kQInputRef), row.int64(kQErrorCode),
+      row.text(kQMessage), row.int64(kQCodec), row.blob(kQBytes)});
+  if (recomputed != payload_hash) {
+    return fmt::format("the stored quarantine row of record {} does not match its payload hash",
+                       seq);
+  }
+  if (row.text(kAuRef) != row.text(kQInputRef)) {
+    return fmt::format("audit record {} names input '{}' but its quarantine row is '{}'", seq,
+                       row.text(kAuRef), row.text(kQInputRef));
+  }
+  return std::nullopt;
 }
 
 Result<std::int64_t> SqliteStore::first_orphan(std::string& problem) {
@@ -980,7 +1259,7 @@ Result<AuditVerifyReport> SqliteStore::verify_audit() {
     AuditVerifyReport out;
     auto walk = Statement::prepare(db_.get(), kVerifyWalk);
     if (!walk) return std::unexpected(walk.error());
-    ChainVerifier verifier(coder_);
+    ChainVerifier verifier(coder_, db_.get(), options_.max_blob_bytes);
     int code;
     while ((code = walk->step()) == SQLITE_ROW) {
       if (auto problem = verifier.check(*walk)) {

@@ -94,24 +94,29 @@ class Store {
 struct SqliteOptions {
   std::string path = ":memory:";
   int batch_size = 1000;
-  bool synchronous_full = true;            // else synchronous=NORMAL (WAL: may lose the last
-                                           // commits on power loss, never corrupts)
-  std::size_t compress_over_bytes = 1024;  // blobs larger than this are zstd-compressed
-  int compression_level = 1;               // zstd level (see bench/store_bench.cpp)
-  std::size_t max_blob_bytes = 64u << 20;  // larger blobs are refused when recorded (a
-                                           // quarantined input keeps its first bytes) and
-                                           // when read back
-  int commit_attempts = 5;                 // tries of one batch commit before it reports
-  int retry_backoff_ms = 5;                // first wait between tries; doubles each time
-  int busy_timeout_ms = 200;               // SQLite's own wait for a lock, per statement
-  int page_size = 16384;                   // for new files only (see src/store/README.md)
-  int cache_kib = 32768;                   // SQLite page cache of the connection
+  bool synchronous_full = true;               // else synchronous=NORMAL (WAL: may lose the last
+                                              // commits on power loss, never corrupts)
+  std::size_t compress_over_bytes = 1024;     // bodies (alert, states, decision together)
+                                              // and quarantined inputs larger than this are
+                                              // zstd-compressed
+  int compression_level = -3;                 // zstd level (see src/store/README.md)
+  std::size_t dictionary_bytes = 128u << 10;  // zstd dictionary built from sampled records
+                                              // and kept in the file; 0: none (see README)
+  std::size_t max_blob_bytes = 64u << 20;     // a larger raw alert, stage states or decision
+                                              // is refused when recorded (a quarantined input
+                                              // keeps its first bytes) and when read back
+  int commit_attempts = 5;                    // tries of one batch commit before it reports
+  int retry_backoff_ms = 5;                   // first wait between tries; doubles each time
+  int busy_timeout_ms = 200;                  // SQLite's own wait for a lock, per statement
+  int page_size = 16384;                      // for new files only (see src/store/README.md)
+  int cache_kib = 32768;                      // SQLite page cache of the connection
 };
 
-inline constexpr std::int64_t kSqliteStoreSchemaVersion = 1;  // PRAGMA user_version
-// Creates the file and schema when missing; refuses a newer schema version or a database that
-// is not a soc-triage store. `clock` stamps received_at and audit times and must outlive the
-// store. The file format (tables, hashes) is described in src/store/README.md.
+inline constexpr std::int64_t kSqliteStoreSchemaVersion = 2;  // PRAGMA user_version
+// Creates the file and schema when missing; refuses any other schema version (older files keep
+// their own audit hash definitions) or a database that is not a soc-triage store. `clock` stamps
+// received_at and audit times and must outlive the store. The file format (tables, hashes) is
+// described in src/store/README.md.
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options,
                                                  const class Clock& clock);
 

@@ -81,23 +81,25 @@ def check_tampering(binary, root, alter):
 
 def test_altered_classification_is_named(binary, root):
     check_tampering(binary, root, lambda db, a: tamper(
-        db, "update decisions set classification='FALSE_POSITIVE' where alert_id=?", (a,)))
+        db, "update triages set classification='FALSE_POSITIVE' where alert_id=?", (a,)))
 
 
 def test_altered_decision_blob_is_named(binary, root):
+    # Raw alert, stage states and decision share one stored body; its last bytes are the decision.
     check_tampering(binary, root, lambda db, a: tamper(
-        db, "update decisions set decision = cast(decision || x'20' as blob) where alert_id=?", (a,)))
+        db, "update triages set body = cast(body || x'20' as blob) where alert_id=?", (a,)))
 
 
 def test_altered_raw_alert_is_named(binary, root):
     check_tampering(binary, root, lambda db, a: tamper(
-        db, "update alerts set raw = x'7b7d', raw_codec = 0 where alert_id=?", (a,)))
+        db, "update triages set body = x'7b7d', codec = 0, dictionary_id = null, raw_size = 2, "
+            "state_size = 0, decision_size = 0 where alert_id=?", (a,)))
 
 
 def test_altered_stage_state_is_named(binary, root):
     check_tampering(binary, root, lambda db, a: tamper(
-        db, "update stage_states set state = x'7b7d', codec = 0 where alert_seq = "
-            "(select seq from alerts where alert_id=?)", (a,)))
+        db, "update triages set raw_size = raw_size - 1, state_size = state_size + 1 "
+            "where alert_id=?", (a,)))
 
 
 def test_altered_audit_row_is_named(binary, root):

@@ -18,7 +18,7 @@ def triage_file(binary, content, name="input.json", extra=()):
         result = run(binary, "triage", "--db", db, "--output", "json", *extra, path)
         con = sqlite3.connect(db)
         quarantined = con.execute("select input_ref, error_code, length(bytes) from quarantine").fetchall()
-        decisions = con.execute("select count(*) from decisions").fetchone()[0]
+        decisions = con.execute("select count(*) from triages").fetchone()[0]
         con.close()
         return result, quarantined, decisions
 

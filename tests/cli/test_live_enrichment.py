@@ -109,7 +109,7 @@ def test_hanging_provider_times_out_within_the_deadline(binary, root):
                     with open(os.path.join(dirpath, name), "rb") as f:
                         blobs.append(f.read())
             con = sqlite3.connect(db)
-            for table in ("alerts", "decisions", "stage_states", "audit"):
+            for table in ("triages", "correlation", "quarantine", "audit"):
                 try:
                     for row in con.execute(f"select * from {table}"):
                         blobs.append(repr(row).encode())

@@ -51,6 +51,11 @@ std::string zstd(const std::string& plain) {
   return out;
 }
 
+// A triage's body as the store lays it out: the raw alert, the stage states, the decision.
+std::string body_of(const TriageRecord& r) {
+  return r.raw + r.stage_states_json + r.decision_json;
+}
+
 // Moves whole rows: what was stored under seq `a` is now under `b` and the reverse.
 void swap_rows(RawDb& db, const std::string& table, const std::string& key, int a, int b) {
   const std::string update = "UPDATE " + table + " SET " + key + " = ";
@@ -116,43 +121,60 @@ TEST_P(Tampering, ReportsTheFirstBadRecord) {
 const TamperCase kCases[] = {
     {"RawAlertRewrittenPlain",
      [](RawDb& db) {
-       std::string raw = sample_record(4).raw;
-       raw.replace(raw.find("Suspicious"), 10, "Harmless!!");
-       db.exec_with_blob("UPDATE alerts SET raw = ?1, raw_codec = 0 WHERE seq = 4", raw);
+       TriageRecord r = sample_record(4);
+       r.raw.replace(r.raw.find("Suspicious"), 10, "Harmless!!");
+       db.exec_with_blob("UPDATE triages SET body = ?1, codec = 0 WHERE seq = 4", body_of(r));
      },
      4, "payload hash"},
     {"RawAlertRewrittenAndRecompressed",
      [](RawDb& db) {
-       std::string raw = sample_record(2).raw;
-       raw.replace(raw.find("wks-"), 4, "srv-");
-       db.exec_with_blob("UPDATE alerts SET raw = ?1, raw_codec = 1 WHERE seq = 2", zstd(raw));
+       TriageRecord r = sample_record(2);
+       r.raw.replace(r.raw.find("wks-"), 4, "srv-");
+       db.exec_with_blob("UPDATE triages SET body = ?1, codec = 1 WHERE seq = 2", zstd(body_of(r)));
      },
      2, "payload hash"},
     {"RawAlertBytesFlipped",
      [](RawDb& db) {
-       std::string blob = db.bytes("SELECT raw FROM alerts WHERE seq = 5");
+       std::string blob = db.bytes("SELECT body FROM triages WHERE seq = 5");
        blob[blob.size() - 6] = static_cast<char>(blob[blob.size() - 6] ^ 1);
-       db.exec_with_blob("UPDATE alerts SET raw = ?1 WHERE seq = 5", blob);
+       db.exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 5", blob);
      },
-     5, "alerts.raw of seq 5"},
-    {"AlertIdChanged", [](RawDb& db) { db.exec("UPDATE alerts SET alert_id = 'x' WHERE seq = 6"); },
-     6, "payload hash"},
+     5, "triages.body of seq 5"},
+    {"CodecFlippedToPlain",
+     [](RawDb& db) { db.exec("UPDATE triages SET codec = 0 WHERE seq = 2"); }, 2,
+     "triages.body of seq 2"},
+    {"BodySplitMoved",
+     [](RawDb& db) {
+       // The same bytes, one of them moved from the raw alert to the stage states.
+       db.exec(
+           "UPDATE triages SET raw_size = raw_size - 1, state_size = state_size + 1 "
+           "WHERE seq = 4");
+     },
+     4, "payload hash"},
+    {"AlertIdChanged",
+     [](RawDb& db) { db.exec("UPDATE triages SET alert_id = 'x' WHERE seq = 6"); }, 6,
+     "payload hash"},
     {"StageStateAltered",
      [](RawDb& db) {
-       db.exec(
-           "UPDATE stage_states SET state = CAST('{\"normalize\":{}}' AS BLOB), codec = 0 "
-           "WHERE alert_seq = 2");
+       TriageRecord r = sample_record(2);
+       r.stage_states_json = R"({"normalize":{}})";
+       db.exec_with_blob("UPDATE triages SET body = ?1, codec = 0, state_size = " +
+                             std::to_string(r.stage_states_json.size()) + " WHERE seq = 2",
+                         body_of(r));
      },
      2, "payload hash"},
     {"DecisionBlobAltered",
      [](RawDb& db) {
-       db.exec_with_blob("UPDATE decisions SET decision = ?1, codec = 0 WHERE alert_seq = 5",
-                         R"({"classification":"FALSE_POSITIVE"})");
+       TriageRecord r = sample_record(5);
+       r.decision_json = R"({"classification":"FALSE_POSITIVE"})";
+       db.exec_with_blob("UPDATE triages SET body = ?1, codec = 0, decision_size = " +
+                             std::to_string(r.decision_json.size()) + " WHERE seq = 5",
+                         body_of(r));
      },
      5, "payload hash"},
     {"DecisionClassificationAltered",
      [](RawDb& db) {
-       db.exec("UPDATE decisions SET classification = 'FALSE_POSITIVE' WHERE alert_seq = 4");
+       db.exec("UPDATE triages SET classification = 'FALSE_POSITIVE' WHERE seq = 4");
      },
      4, "payload hash"},
     {"CorrelationEntryAltered",
@@ -161,6 +183,11 @@ const TamperCase kCases[] = {
     {"QuarantineMessageAltered",
      [](RawDb& db) { db.exec("UPDATE quarantine SET message = 'fine' WHERE seq = 3"); }, 3,
      "quarantine row of record 3"},
+    {"QuarantineBytesAltered",
+     [](RawDb& db) {
+       db.exec_with_blob("UPDATE quarantine SET bytes = ?1 WHERE seq = 3", "{\"whole\":1}");
+     },
+     3, "quarantine row of record 3"},
     {"AuditTimeAltered",
      [](RawDb& db) { db.exec("UPDATE audit SET time = time + 1 WHERE seq = 4"); }, 4,
      "audit record 4 was altered"},
@@ -184,11 +211,12 @@ const TamperCase kCases[] = {
     {"FirstAuditRowDeleted", [](RawDb& db) { db.exec("DELETE FROM audit WHERE seq = 1"); }, 1,
      "audit record 1 is missing"},
     {"LastAuditRowDeleted", [](RawDb& db) { db.exec("DELETE FROM audit WHERE seq = 6"); }, 6,
-     "alerts row 6 has no audit record"},
-    {"AlertRowDeleted", [](RawDb& db) { db.exec("DELETE FROM alerts WHERE seq = 5"); }, 5,
-     "alerts row of triage record 5 is missing"},
-    {"DecisionRowDeleted", [](RawDb& db) { db.exec("DELETE FROM decisions WHERE alert_seq = 2"); },
-     2, "decisions row of triage record 2 is missing"},
+     "triages row 6 has no audit record"},
+    {"TriageRowDeleted", [](RawDb& db) { db.exec("DELETE FROM triages WHERE seq = 5"); }, 5,
+     "triages row of triage record 5 is missing"},
+    {"CorrelationRowDeleted",
+     [](RawDb& db) { db.exec("DELETE FROM correlation WHERE alert_seq = 2"); }, 2,
+     "correlation row of triage record 2 is missing"},
     {"QuarantineRowDeleted", [](RawDb& db) { db.exec("DELETE FROM quarantine WHERE seq = 3"); }, 3,
      "quarantine row of record 3 is missing"},
     {"AuditRowAppended",
@@ -214,37 +242,131 @@ const TamperCase kCases[] = {
            "FROM audit WHERE seq = 1");
      },
      0, "out of sequence"},
-    {"AlertRowsInsertedAfterTheChain",
+    {"TriageRowsInsertedAfterTheChain",
      [](RawDb& db) {
        db.exec(
-           "INSERT INTO alerts SELECT 50, alert_id, format, alert_time, received_at, raw, "
-           "raw_codec FROM alerts WHERE seq = 1");
+           "INSERT INTO triages SELECT 50, alert_id, format, alert_time, received_at, "
+           "classification, severity, priority, risk_score, raw_size, state_size, "
+           "decision_size, codec, dictionary_id, body FROM triages WHERE seq = 1");
      },
-     50, "alerts row 50 has no audit record"},
-    {"AlertRowInsertedUnderAQuarantineRecord",
+     50, "triages row 50 has no audit record"},
+    {"CorrelationRowInsertedAfterTheChain",
      [](RawDb& db) {
        db.exec(
-           "INSERT INTO alerts SELECT 3, alert_id, format, alert_time, received_at, raw, "
-           "raw_codec FROM alerts WHERE seq = 1");
+           "INSERT INTO correlation SELECT 60, alert_id, time, rule_name, entities, tactics, "
+           "techniques, classification, closed_by, risk_score FROM correlation "
+           "WHERE alert_seq = 1");
      },
-     3, "alerts row"},
+     60, "correlation row 60 has no audit record"},
+    {"TriageRowInsertedUnderAQuarantineRecord",
+     [](RawDb& db) {
+       db.exec(
+           "INSERT INTO triages SELECT 3, alert_id, format, alert_time, received_at, "
+           "classification, severity, priority, risk_score, raw_size, state_size, "
+           "decision_size, codec, dictionary_id, body FROM triages WHERE seq = 1");
+     },
+     3, "triages row"},
     {"AuditRowsSwapped", [](RawDb& db) { swap_rows(db, "audit", "seq", 2, 5); }, 2,
      "does not link"},
-    {"AlertRowsSwapped", [](RawDb& db) { swap_rows(db, "alerts", "seq", 4, 1); }, 1,
+    {"TriageRowsSwapped", [](RawDb& db) { swap_rows(db, "triages", "seq", 4, 1); }, 1,
      "payload hash"},
-    {"DecisionRowsSwapped", [](RawDb& db) { swap_rows(db, "decisions", "alert_seq", 5, 6); }, 5,
-     "payload hash"},
+    {"CorrelationRowsSwapped", [](RawDb& db) { swap_rows(db, "correlation", "alert_seq", 5, 6); },
+     5, "payload hash"},
     {"WholeRecordsSwapped",
      [](RawDb& db) {
-       for (const char* table : {"alerts", "audit"}) swap_rows(db, table, "seq", 4, 6);
-       for (const char* table : {"stage_states", "decisions", "correlation"}) {
-         swap_rows(db, table, "alert_seq", 4, 6);
-       }
+       for (const char* table : {"triages", "audit"}) swap_rows(db, table, "seq", 4, 6);
+       swap_rows(db, "correlation", "alert_seq", 4, 6);
      },
      4, "does not link"},
 };
 
 INSTANTIATE_TEST_SUITE_P(AuditVerify, Tampering, testing::ValuesIn(kCases),
+                         [](const testing::TestParamInfo<TamperCase>& info) {
+                           return info.param.name;
+                         });
+
+// A chain long enough for the store to build its first compression dictionary: records from
+// kFirstWithDictionary on need dictionary 1 to decode.
+constexpr int kChainWithDictionary = 70;
+constexpr std::int64_t kFirstWithDictionary = 65;
+
+void write_chain_with_dictionary(const std::string& path) {
+  FixedClock clock(kNow);
+  SqliteOptions options;
+  options.path = path;
+  auto store = open_or_fail(options, clock);
+  ASSERT_TRUE(store);
+  for (int i = 1; i <= kChainWithDictionary; ++i)
+    ASSERT_TRUE(store->record_triage(sample_record(i)));
+  ASSERT_TRUE(store->flush());
+}
+
+class DictionaryTampering : public testing::TestWithParam<TamperCase> {};
+
+TEST(AuditVerify, ChainWithADictionaryVerifies) {
+  TempDir dir;
+  const std::string path = dir.file("dictionary.db");
+  write_chain_with_dictionary(path);
+  {
+    RawDb db(path);
+    ASSERT_EQ(db.integer("SELECT count(*) FROM dictionaries"), 1);
+    ASSERT_EQ(db.integer("SELECT min(seq) FROM triages WHERE dictionary_id = 1"),
+              kFirstWithDictionary);
+  }
+  auto report = verify(path);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->records_checked, kChainWithDictionary);
+}
+
+TEST_P(DictionaryTampering, ReportsTheFirstRecordThatNeedsIt) {
+  TempDir dir;
+  const std::string path = dir.file("dictionary-tampered.db");
+  write_chain_with_dictionary(path);
+  {
+    RawDb db(path);
+    GetParam().tamper(db);
+  }
+  auto report = verify(path);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_FALSE(report->ok);
+  ASSERT_TRUE(report->first_bad_record.has_value()) << report->problem;
+  EXPECT_EQ(*report->first_bad_record, GetParam().first_bad) << report->problem;
+  EXPECT_NE(report->problem.find(GetParam().problem_mentions), std::string::npos)
+      << report->problem;
+}
+
+const TamperCase kDictionaryCases[] = {
+    // Bytes put in front of a raw-content dictionary leave every frame decoding to the same
+    // text: only the dictionary's hash in each payload shows the change.
+    {"DictionaryGrownButStillDecoding",
+     [](RawDb& db) {
+       db.exec("UPDATE dictionaries SET content = CAST('padding' || content AS BLOB)");
+     },
+     kFirstWithDictionary, "payload hash"},
+    {"DictionaryBytesFlipped",
+     [](RawDb& db) {
+       std::string content = db.bytes("SELECT content FROM dictionaries WHERE id = 1");
+       for (std::size_t i = content.size() - 64; i < content.size(); ++i) {
+         content[i] = static_cast<char>(content[i] ^ 0x20);
+       }
+       db.exec_with_blob("UPDATE dictionaries SET content = ?1 WHERE id = 1", content);
+     },
+     kFirstWithDictionary, "seq 65"},
+    {"DictionaryDeleted", [](RawDb& db) { db.exec("DELETE FROM dictionaries"); },
+     kFirstWithDictionary, "dictionary 1 is missing"},
+    {"DictionaryIdPointedAtACopy",
+     [](RawDb& db) {
+       db.exec("INSERT INTO dictionaries SELECT 2, content FROM dictionaries WHERE id = 1");
+       db.exec("UPDATE triages SET dictionary_id = 2 WHERE seq = 68");
+     },
+     68, "payload hash"},
+    {"DictionaryDroppedFromARecord",
+     [](RawDb& db) { db.exec("UPDATE triages SET dictionary_id = NULL WHERE seq = 66"); }, 66,
+     "triages.body of seq 66"},
+};
+
+INSTANTIATE_TEST_SUITE_P(AuditVerify, DictionaryTampering, testing::ValuesIn(kDictionaryCases),
                          [](const testing::TestParamInfo<TamperCase>& info) {
                            return info.param.name;
                          });

@@ -95,8 +95,8 @@ TEST(SqliteStore, AuditHashesFollowTheDocumentedEncoding) {
     ASSERT_TRUE(store->quarantine({"feed.json:7", ErrorCode::kParseError, "not JSON", "{oops"}));
   }
   Sha256 payload;
-  for (std::string_view field : {"soc-triage/quarantine/v1", "1", "1772500000000", "feed.json:7",
-                                 "3", "not JSON", "{oops"}) {
+  for (std::string_view field : {"soc-triage/quarantine/v2", "1", "1772500000000", "feed.json:7",
+                                 "3", "not JSON", "0", "{oops"}) {
     payload.update_field(field);
   }
   const std::string payload_hash = payload.hex_digest();
@@ -113,6 +113,54 @@ TEST(SqliteStore, AuditHashesFollowTheDocumentedEncoding) {
   EXPECT_EQ(raw.bytes("SELECT hash FROM audit WHERE seq = 1"), record.hex_digest());
 }
 
+// The triage payload: every column of the triages row (the body as stored), then the
+// correlation row, as src/store/README.md lists them.
+TEST(SqliteStore, TriagePayloadHashFollowsTheDocumentedEncoding) {
+  TempDir dir;
+  const std::string path = dir.file("triage-encoding.db");
+  FixedClock clock(kNow);
+  const TriageRecord record = sample_record(3);
+  {
+    auto store = open_or_fail(file_options(path), clock);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->record_triage(record));
+  }
+  RawDb raw(path);
+  const std::string body = raw.bytes("SELECT body FROM triages WHERE seq = 1");
+  ASSERT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 1);
+  Sha256 payload;
+  const std::string fields[] = {
+      "soc-triage/triage/v2",
+      "1",
+      record.alert_id,
+      record.format,
+      std::to_string(*record.alert_time),
+      "1772500000000",
+      record.classification,
+      record.severity,
+      record.priority,
+      std::to_string(record.risk_score),
+      std::to_string(record.raw.size()),
+      std::to_string(record.stage_states_json.size()),
+      std::to_string(record.decision_json.size()),
+      "1",
+      "",  // no dictionary id
+      "",  // and so no dictionary hash
+      body,
+      record.correlation.alert_id,
+      std::to_string(record.correlation.time),
+      record.correlation.rule_name,
+      R"(["host:wks-03","user:alice"])",
+      R"(["execution"])",
+      R"(["T1059.001"])",
+      record.correlation.classification,
+      record.correlation.closed_by,
+      std::to_string(record.correlation.risk_score),
+  };
+  for (const std::string& field : fields) payload.update_field(field);
+  EXPECT_EQ(raw.bytes("SELECT payload_hash FROM audit WHERE seq = 1"), payload.hex_digest());
+}
+
 TEST(SqliteStore, RecordsBecomeVisibleWhenTheBatchCommits) {
   TempDir dir;
   const std::string path = dir.file("batch.db");
@@ -123,17 +171,17 @@ TEST(SqliteStore, RecordsBecomeVisibleWhenTheBatchCommits) {
 
   ASSERT_TRUE(store->record_triage(sample_record(1)));
   ASSERT_TRUE(store->record_triage(sample_record(2)));
-  EXPECT_EQ(other.integer("SELECT count(*) FROM alerts"), 0) << "a partial batch is pending";
+  EXPECT_EQ(other.integer("SELECT count(*) FROM triages"), 0) << "a partial batch is pending";
   EXPECT_EQ(store->load_triages()->size(), 0u) << "reads see committed records only";
 
   ASSERT_TRUE(store->record_triage(sample_record(3)));  // fills the batch
-  EXPECT_EQ(other.integer("SELECT count(*) FROM alerts"), 3);
+  EXPECT_EQ(other.integer("SELECT count(*) FROM triages"), 3);
   EXPECT_EQ(other.integer("SELECT count(*) FROM audit"), 3);
 
   ASSERT_TRUE(store->record_triage(sample_record(4)));
-  EXPECT_EQ(other.integer("SELECT count(*) FROM alerts"), 3);
+  EXPECT_EQ(other.integer("SELECT count(*) FROM triages"), 3);
   ASSERT_TRUE(store->flush());
-  EXPECT_EQ(other.integer("SELECT count(*) FROM alerts"), 4);
+  EXPECT_EQ(other.integer("SELECT count(*) FROM triages"), 4);
   EXPECT_EQ(store->load_triages()->size(), 4u);
   EXPECT_TRUE(store->flush()) << "flushing nothing is fine";
 }
@@ -173,7 +221,7 @@ TEST(SqliteStore, FileDatabaseIsInWalModeAndSurvivesReopening) {
   EXPECT_EQ(report->records_checked, 7);
 }
 
-TEST(SqliteStore, CompressesLargeBlobsAndKeepsSmallOnesPlain) {
+TEST(SqliteStore, CompressesLargeBodiesAndKeepsSmallOnesPlain) {
   TempDir dir;
   const std::string path = dir.file("codec.db");
   FixedClock clock(kNow);
@@ -182,6 +230,8 @@ TEST(SqliteStore, CompressesLargeBlobsAndKeepsSmallOnesPlain) {
   small.raw = R"({"id":"small"})";
   TriageRecord noise = sample_record(3);
   noise.raw.clear();
+  noise.stage_states_json.clear();
+  noise.decision_json.clear();
   std::uint32_t x = 12345;
   for (int i = 0; i < 4096; ++i) {  // incompressible: zstd would not shrink it
     x = x * 1664525u + 1013904223u;
@@ -193,23 +243,35 @@ TEST(SqliteStore, CompressesLargeBlobsAndKeepsSmallOnesPlain) {
     for (const auto& r : {big, small, noise}) ASSERT_TRUE(store->record_triage(r));
   }
   RawDb raw(path);
-  EXPECT_EQ(raw.integer("SELECT raw_codec FROM alerts WHERE seq = 1"), 1);
-  EXPECT_LT(raw.integer("SELECT length(raw) FROM alerts WHERE seq = 1"),
+  // One frame for the three texts, split again by the sizes stored beside it.
+  EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 1);
+  EXPECT_LT(raw.integer("SELECT length(body) FROM triages WHERE seq = 1"),
             static_cast<std::int64_t>(big.raw.size()) / 2);
-  EXPECT_EQ(raw.integer("SELECT raw_codec FROM alerts WHERE seq = 2"), 0);
-  EXPECT_EQ(raw.bytes("SELECT raw FROM alerts WHERE seq = 2"), small.raw);
-  EXPECT_EQ(raw.integer("SELECT raw_codec FROM alerts WHERE seq = 3"), 0);
-  EXPECT_EQ(raw.integer("SELECT codec FROM stage_states WHERE alert_seq = 1"), 0)
-      << "stage states of this record are under the threshold";
+  EXPECT_EQ(raw.integer("SELECT raw_size FROM triages WHERE seq = 1"),
+            static_cast<std::int64_t>(big.raw.size()));
+  EXPECT_EQ(raw.integer("SELECT state_size FROM triages WHERE seq = 1"),
+            static_cast<std::int64_t>(big.stage_states_json.size()));
+  EXPECT_EQ(raw.integer("SELECT decision_size FROM triages WHERE seq = 1"),
+            static_cast<std::int64_t>(big.decision_json.size()));
+  EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 2"), 0)
+      << "a body under the threshold stays plain";
+  EXPECT_EQ(raw.bytes("SELECT body FROM triages WHERE seq = 2"),
+            small.raw + small.stage_states_json + small.decision_json);
+  EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 3"), 0);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE dictionary_id IS NOT NULL"), 0)
+      << "no dictionary before the store has seen enough records";
 
   auto store = open_or_fail(file_options(path), clock);
   ASSERT_TRUE(store);
   auto loaded = store->load_triages();
   ASSERT_TRUE(loaded);
   ASSERT_EQ(loaded->size(), 3u);
-  EXPECT_EQ((*loaded)[0].raw, big.raw);
-  EXPECT_EQ((*loaded)[1].raw, small.raw);
-  EXPECT_EQ((*loaded)[2].raw, noise.raw);
+  const TriageRecord* expected[] = {&big, &small, &noise};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*loaded)[i].raw, expected[i]->raw);
+    EXPECT_EQ((*loaded)[i].stage_states_json, expected[i]->stage_states_json);
+    EXPECT_EQ((*loaded)[i].decision_json, expected[i]->decision_json);
+  }
 }
 
 TEST(SqliteStore, CompressionThresholdIsAnOption) {
@@ -224,7 +286,7 @@ TEST(SqliteStore, CompressionThresholdIsAnOption) {
     ASSERT_TRUE(store->record_triage(sample_record(1)));
   }
   RawDb raw(path);
-  EXPECT_EQ(raw.integer("SELECT raw_codec FROM alerts WHERE seq = 1"), 0);
+  EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 0);
 }
 
 TEST(SqliteStore, CorruptCompressedBlobIsAClearError) {
@@ -238,17 +300,17 @@ TEST(SqliteStore, CorruptCompressedBlobIsAClearError) {
   }
   {
     RawDb raw(path);
-    ASSERT_EQ(raw.integer("SELECT raw_codec FROM alerts WHERE seq = 1"), 1);
-    std::string blob = raw.bytes("SELECT raw FROM alerts WHERE seq = 1");
+    ASSERT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 1);
+    std::string blob = raw.bytes("SELECT body FROM triages WHERE seq = 1");
     blob[blob.size() / 2] = static_cast<char>(blob[blob.size() / 2] ^ 0x5a);
-    raw.exec_with_blob("UPDATE alerts SET raw = ?1 WHERE seq = 1", blob);
+    raw.exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 1", blob);
   }
   auto store = open_or_fail(file_options(path), clock);
   ASSERT_TRUE(store);
   auto loaded = store->load_triages();
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error().code, ErrorCode::kIntegrityError);
-  EXPECT_NE(loaded.error().message.find("alerts.raw of seq 1"), std::string::npos)
+  EXPECT_NE(loaded.error().message.find("triages.body of seq 1"), std::string::npos)
       << loaded.error().message;
   auto report = store->verify_audit();
   ASSERT_TRUE(report);
@@ -265,7 +327,7 @@ TEST(SqliteStore, UnknownCodecIsAnIntegrityError) {
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->record_triage(sample_record(1)));
   }
-  RawDb(path).exec("UPDATE decisions SET codec = 9 WHERE alert_seq = 1");
+  RawDb(path).exec("UPDATE triages SET codec = 9 WHERE seq = 1");
   auto store = open_or_fail(file_options(path), clock);
   ASSERT_TRUE(store);
   auto found = store->find_triage("alert-1");
@@ -392,7 +454,7 @@ TEST(SqliteStore, HostileStringsAreStoredAsDataAndRoundTripExactly) {
     for (const auto& r : records) ASSERT_TRUE(store->record_triage(r));
   }
   RawDb raw(path);
-  EXPECT_EQ(raw.integer("SELECT count(*) FROM alerts"), static_cast<std::int64_t>(ids.size()));
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM triages"), static_cast<std::int64_t>(ids.size()));
   EXPECT_EQ(raw.integer("SELECT count(*) FROM audit"), static_cast<std::int64_t>(ids.size()));
 
   auto store = open_or_fail(file_options(path), clock);
@@ -482,15 +544,24 @@ TEST(SqliteStore, IncidentsAreUpserted) {
     TriageRecord second = sample_record(2);
     second.incident =
         IncidentRecord{"INC-1", {"alert-1", "alert-2"}, {"execution", "lateral-movement"}};
-    ASSERT_TRUE(store->record_triage(first));
-    ASSERT_TRUE(store->record_triage(second));
+    TriageRecord other = sample_record(3);
+    other.incident = IncidentRecord{"INC-2", {"alert-3"}, {"discovery"}};
+    TriageRecord third = sample_record(4);
+    third.incident = IncidentRecord{"INC-1", {"alert-1", "alert-2", "alert-4"}, {"execution"}};
+    // One batch: the store writes each incident's last state once.
+    for (const auto& r : {first, second, other, third}) ASSERT_TRUE(store->record_triage(r));
+    ASSERT_TRUE(store->flush());
+    TriageRecord later = sample_record(5);
+    later.incident = IncidentRecord{"INC-2", {"alert-3", "alert-5"}, {"discovery"}};
+    ASSERT_TRUE(store->record_triage(later));
   }
   RawDb raw(path);
-  EXPECT_EQ(raw.integer("SELECT count(*) FROM incidents"), 1);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM incidents"), 2);
   EXPECT_EQ(raw.bytes("SELECT alert_ids FROM incidents WHERE id = 'INC-1'"),
-            R"(["alert-1","alert-2"])");
-  EXPECT_EQ(raw.bytes("SELECT tactics FROM incidents WHERE id = 'INC-1'"),
-            R"(["execution","lateral-movement"])");
+            R"(["alert-1","alert-2","alert-4"])");
+  EXPECT_EQ(raw.bytes("SELECT tactics FROM incidents WHERE id = 'INC-1'"), R"(["execution"])");
+  EXPECT_EQ(raw.bytes("SELECT alert_ids FROM incidents WHERE id = 'INC-2'"),
+            R"(["alert-3","alert-5"])");
 }
 
 TEST(SqliteStore, RefusesANewerSchemaVersion) {
@@ -498,13 +569,39 @@ TEST(SqliteStore, RefusesANewerSchemaVersion) {
   const std::string path = dir.file("future.db");
   FixedClock clock(kNow);
   ASSERT_TRUE(open_or_fail(file_options(path), clock));
-  RawDb(path).exec("PRAGMA user_version = 2");
+  const std::int64_t newer = kSqliteStoreSchemaVersion + 1;
+  RawDb(path).exec("PRAGMA user_version = " + std::to_string(newer));
   auto store = open_sqlite_store(file_options(path), clock);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::kUnsupported);
-  EXPECT_NE(store.error().message.find("schema version 2"), std::string::npos)
+  EXPECT_NE(store.error().message.find("schema version " + std::to_string(newer) + ", newer"),
+            std::string::npos)
       << store.error().message;
-  EXPECT_EQ(RawDb(path).integer("PRAGMA user_version"), 2) << "the file is left alone";
+  EXPECT_EQ(RawDb(path).integer("PRAGMA user_version"), newer) << "the file is left alone";
+}
+
+// A version 1 file (separate alerts, stage_states and decisions tables, blobs hashed decoded)
+// keeps the evidence of its own chain: it is refused as it is, never rewritten.
+TEST(SqliteStore, RefusesAnOlderSchemaVersion) {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  {
+    RawDb old(path);
+    old.exec("CREATE TABLE alerts(seq INTEGER PRIMARY KEY, alert_id TEXT NOT NULL, raw BLOB)");
+    old.exec("INSERT INTO alerts VALUES(1, 'alert-1', x'7b7d')");
+    old.exec("PRAGMA application_id = 1397703508");  // 0x534F4354, "SOCT"
+    old.exec("PRAGMA user_version = 1");
+  }
+  FixedClock clock(kNow);
+  auto store = open_sqlite_store(file_options(path), clock);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(store.error().message.find("schema version 1, older than the 2"), std::string::npos)
+      << store.error().message;
+  RawDb after(path);
+  EXPECT_EQ(after.integer("PRAGMA user_version"), 1) << "the file is left alone";
+  EXPECT_EQ(after.integer("SELECT count(*) FROM sqlite_schema"), 1);
+  EXPECT_EQ(after.integer("SELECT count(*) FROM alerts"), 1);
 }
 
 TEST(SqliteStore, RefusesSomeoneElsesDatabase) {
@@ -595,7 +692,7 @@ TEST(SqliteStore, FailedCommitKeepsThePendingBatchForTheNextFlush) {
   other.exec("COMMIT");
 
   ASSERT_TRUE(store->flush());
-  EXPECT_EQ(other.integer("SELECT count(*) FROM alerts"), 2);
+  EXPECT_EQ(other.integer("SELECT count(*) FROM triages"), 2);
   auto report = store->verify_audit();
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok) << report->problem;
@@ -622,7 +719,7 @@ TEST(SqliteStore, RecordWhoseBatchCannotCommitIsNotAccepted) {
   auto accepted = store->record_triage(sample_record(2));  // re-submitted, as documented
   ASSERT_TRUE(accepted) << accepted.error().message;
   EXPECT_EQ(accepted->record, 2) << "the refused record left no hole in the chain";
-  EXPECT_EQ(other.integer("SELECT count(*) FROM alerts"), 2);
+  EXPECT_EQ(other.integer("SELECT count(*) FROM triages"), 2);
   auto loaded = store->load_triages();
   ASSERT_TRUE(loaded);
   EXPECT_EQ((*loaded)[1].alert_id, "alert-2");
@@ -644,7 +741,7 @@ TEST(SqliteStore, BatchAlreadyInTheFileIsNotWrittenTwice) {
   ASSERT_TRUE(twin->record_triage(sample_record(1)));
   ASSERT_TRUE(twin->flush());
   ASSERT_TRUE(store->flush());
-  EXPECT_EQ(RawDb(path).integer("SELECT count(*) FROM alerts"), 1);
+  EXPECT_EQ(RawDb(path).integer("SELECT count(*) FROM triages"), 1);
   auto next = store->record_triage(sample_record(2));
   ASSERT_TRUE(next);
   EXPECT_EQ(next->record, 2);
@@ -672,6 +769,152 @@ TEST(SqliteStore, DetectsASecondWriterOnTheSameChain) {
   auto report = first->verify_audit();
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+TEST(SqliteStore, DictionaryIsBuiltFromEarlyRecordsAndKeptInTheFile) {
+  TempDir dir;
+  const std::string path = dir.file("dictionary.db");
+  FixedClock clock(kNow);
+  std::vector<TriageRecord> records;
+  for (int i = 0; i < 100; ++i) records.push_back(sample_record(i));
+  std::int64_t plain_body_bytes = 0;
+  {
+    auto store = open_or_fail(file_options(path, 40), clock);
+    ASSERT_TRUE(store);
+    for (const auto& r : records) ASSERT_TRUE(store->record_triage(r));
+  }
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.integer("SELECT count(*) FROM dictionaries"), 1);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE dictionary_id IS NULL"), 64)
+        << "the dictionary is built from the first 64 records";
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE dictionary_id = 1"), 36);
+    // Records like their predecessors shrink far more with it than without it.
+    plain_body_bytes = raw.integer("SELECT sum(length(body)) FROM triages WHERE seq <= 36");
+    EXPECT_LT(2 * raw.integer("SELECT sum(length(body)) FROM triages WHERE seq > 64"),
+              plain_body_bytes);
+  }
+  auto store = open_or_fail(file_options(path), clock);
+  ASSERT_TRUE(store);
+  // Reopened, the store goes on with the dictionary it finds.
+  ASSERT_TRUE(store->record_triage(sample_record(100)));
+  ASSERT_TRUE(store->flush());
+  EXPECT_EQ(RawDb(path).integer("SELECT dictionary_id FROM triages WHERE seq = 101"), 1);
+  auto loaded = store->load_triages();
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->size(), 101u);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ((*loaded)[i].raw, records[i].raw);
+    EXPECT_EQ((*loaded)[i].stage_states_json, records[i].stage_states_json);
+    EXPECT_EQ((*loaded)[i].decision_json, records[i].decision_json);
+  }
+  auto found = store->find_triage("alert-99");
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->raw, records[99].raw);
+  auto report = store->verify_audit();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->records_checked, 101);
+}
+
+// Alerts are attacker-controlled bytes: ones that begin like a zstd dictionary header must
+// still give a raw-content dictionary that any zstd reads the same way.
+TEST(SqliteStore, DictionaryNeverLooksLikeAZstdDictionaryHeader) {
+  TempDir dir;
+  const std::string path = dir.file("magic.db");
+  FixedClock clock(kNow);
+  const std::string magic("\x37\xA4\x30\xEC", 4);
+  std::vector<TriageRecord> records;
+  for (int i = 0; i < 80; ++i) {
+    records.push_back(sample_record(i));
+    records.back().raw = magic + magic + records.back().raw;
+  }
+  {
+    auto store = open_or_fail(file_options(path), clock);
+    ASSERT_TRUE(store);
+    for (const auto& r : records) ASSERT_TRUE(store->record_triage(r));
+    ASSERT_TRUE(store->flush());
+    auto report = store->verify_audit();
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->ok) << report->problem;
+  }
+  RawDb raw(path);
+  const std::string content = raw.bytes("SELECT content FROM dictionaries WHERE id = 1");
+  ASSERT_GT(content.size(), magic.size());
+  EXPECT_NE(content.substr(0, 4), magic);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE dictionary_id = 1"), 16);
+  auto store = open_or_fail(file_options(path), clock);
+  ASSERT_TRUE(store);
+  auto loaded = store->load_triages();
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->size(), records.size());
+  EXPECT_EQ((*loaded)[79].raw, records[79].raw);
+}
+
+TEST(SqliteStore, DictionariesCanBeTurnedOff) {
+  TempDir dir;
+  const std::string path = dir.file("no-dictionary.db");
+  FixedClock clock(kNow);
+  SqliteOptions options = file_options(path);
+  options.dictionary_bytes = 0;
+  {
+    auto store = open_or_fail(options, clock);
+    ASSERT_TRUE(store);
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(store->record_triage(sample_record(i)));
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM dictionaries"), 0);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE codec = 1"), 100);
+}
+
+// find_triage() reads the alert id index one block of 4,096 seqs at a time, newest first.
+TEST(SqliteStore, FindTriageSearchesEveryBlockNewestFirst) {
+  FixedClock clock(kNow);
+  auto store = open_or_fail(SqliteOptions{}, clock);
+  ASSERT_TRUE(store);
+  TriageRecord first = sample_record(1, "resent-across-blocks");
+  first.decision_json = R"({"version":1})";
+  ASSERT_TRUE(store->record_triage(first));
+  for (int i = 2; i <= 5000; ++i) ASSERT_TRUE(store->record_triage(sample_record(i)));
+  TriageRecord again = sample_record(5001, "resent-across-blocks");
+  again.decision_json = R"({"version":2})";
+  ASSERT_TRUE(store->record_triage(again));
+  ASSERT_TRUE(store->flush());
+
+  auto latest = store->find_triage("resent-across-blocks");
+  ASSERT_TRUE(latest && latest->has_value());
+  EXPECT_EQ((*latest)->seq, 5001);
+  EXPECT_EQ((*latest)->decision_json, R"({"version":2})");
+  auto old = store->find_triage("alert-7");  // in the first block only
+  ASSERT_TRUE(old && old->has_value());
+  EXPECT_EQ((*old)->seq, 7);
+  auto recent = store->find_triage("alert-4500");
+  ASSERT_TRUE(recent && recent->has_value());
+  EXPECT_EQ((*recent)->seq, 4500);
+  EXPECT_FALSE(store->find_triage("alert-9999")->has_value());
+}
+
+// A plan that scanned the table would still find the rows, only slowly: pin the index.
+TEST(SqliteStore, FindTriageUsesTheAlertIdIndex) {
+  TempDir dir;
+  const std::string path = dir.file("plan.db");
+  FixedClock clock(kNow);
+  ASSERT_TRUE(open_or_fail(file_options(path), clock));
+  RawDb raw(path);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw.get(),
+                               "EXPLAIN QUERY PLAN SELECT body FROM triages WHERE seq >> 12 = ?1 "
+                               "AND alert_id = ?2 ORDER BY seq DESC LIMIT 1",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    plan += "; ";
+  }
+  sqlite3_finalize(stmt);
+  EXPECT_NE(plan.find("USING INDEX triages_by_alert_id"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
 
 }  // namespace
