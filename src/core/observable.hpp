@@ -57,6 +57,7 @@ struct Observable {
   Role role = Role::kNone;
   std::string field;  // where in the alert it was found ("source.ip", "message")
   std::uint32_t offset = 0;  // byte offset in the field's text, for free-text finds
+  std::string original;  // the text as it appeared (defanged form), for free-text finds
 
   bool same_indicator(const Observable& other) const {
     return type == other.type && value == other.value;

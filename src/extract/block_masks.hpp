@@ -22,6 +22,8 @@ BlockMaskFn block_mask_function();
 BlockMasks block_masks_scalar(const unsigned char* window);
 BlockMasks block_masks_sse2(const unsigned char* window);
 BlockMasks block_masks_avx2(const unsigned char* window);
+BlockMasks block_masks_avx512(const unsigned char* window);  // AVX-512 F, BW and VBMI
 bool cpu_has_avx2();
+bool cpu_has_avx512();
 
 }  // namespace soc::extract_detail

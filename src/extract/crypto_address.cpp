@@ -6,8 +6,67 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 namespace soc::crypto_address {
 namespace {
+
+#if defined(__x86_64__)
+// One SHA-256 block with the x86 SHA extensions (about ten times the scalar speed). The state
+// is kept as the instructions want it: one register with A B E F, one with C D G H.
+__attribute__((target("sha,sse4.1"))) void compress_sha_ni(std::uint32_t* h,
+                                                           const std::uint8_t* block,
+                                                           const std::uint32_t* k) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+  __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h));
+  __m128i efgh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4));
+  __m128i badc = _mm_shuffle_epi32(abcd, 0xB1);
+  __m128i hgfe = _mm_shuffle_epi32(efgh, 0x1B);
+  __m128i abef = _mm_alignr_epi8(badc, hgfe, 8);
+  __m128i cdgh = _mm_blend_epi16(hgfe, badc, 0xF0);
+  const __m128i abef_start = abef, cdgh_start = cdgh;
+  __m128i w[4];
+  for (int i = 0; i < 4; ++i)
+    w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)),
+                            byte_swap);
+  for (int group = 0; group < 16; ++group) {  // four rounds each
+    __m128i& current = w[group % 4];
+    if (group >= 4) {
+      // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four words at a time.
+      const __m128i& previous = w[(group + 3) % 4];
+      __m128i seven_back = _mm_alignr_epi8(previous, w[(group + 2) % 4], 4);
+      current = _mm_sha256msg2_epu32(
+          _mm_add_epi32(_mm_sha256msg1_epu32(current, w[(group + 1) % 4]), seven_back), previous);
+    }
+    __m128i sum =
+        _mm_add_epi32(current, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k + 4 * group)));
+    // Each call does two rounds and returns the new A B E F; the old one is the new C D G H,
+    // so after the pair the two registers hold their names again.
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, sum);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(sum, 0x0E));
+  }
+  abef = _mm_add_epi32(abef, abef_start);
+  cdgh = _mm_add_epi32(cdgh, cdgh_start);
+  __m128i in_order = _mm_shuffle_epi32(abef, 0x1B);  // a b e f
+  __m128i pairs = _mm_shuffle_epi32(cdgh, 0xB1);     // g h c d
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h), _mm_blend_epi16(in_order, pairs, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h + 4), _mm_alignr_epi8(pairs, in_order, 8));
+}
+
+// CPUID directly: not every compiler's __builtin_cpu_supports knows "sha".
+bool cpu_has_sha_ni() {
+  static const bool has = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 19))) return false;  // SSE4.1
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    return (ebx & (1u << 29)) != 0;  // SHA
+  }();
+  return has;
+}
+#endif
 
 // SHA-256 (FIPS 180-4), only for the 21-byte payload of a base58check address: linked here
 // rather than through OpenSSL, whose one-shot call costs more than the whole check should.
@@ -34,6 +93,12 @@ class Sha256 {
         for (int i = 0; i < 8; ++i) block[63 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
         length_written = true;
       }
+#if defined(__x86_64__)
+      if (cpu_has_sha_ni()) {
+        compress_sha_ni(h, block, k.round);
+        continue;
+      }
+#endif
       compress(h, block, k.round);
     }
     std::array<std::uint8_t, 32> out{};
@@ -77,7 +142,9 @@ class Sha256 {
 
   static const Constants kConstants;
 
-  static std::uint32_t rotr(std::uint32_t v, int n) { return (v >> n) | (v << (32 - n)); }
+  static std::uint32_t rotr(std::uint32_t v, int n) {
+    return (v >> n) | (v << (32 - n));
+  }
 
   static void compress(std::uint32_t* h, const std::uint8_t* block, const std::uint32_t* k) {
     std::uint32_t w[64];
@@ -122,16 +189,22 @@ int base58_digit(char c) {
 // character. Works on 32-bit limbs, least significant first.
 bool base58_decode(std::string_view text, std::uint8_t* out, std::size_t out_len) {
   std::uint32_t limbs[7] = {};
-  for (char c : text) {
-    int digit = base58_digit(c);
-    if (digit < 0) return false;
-    std::uint64_t carry = static_cast<std::uint64_t>(digit);
+  // Five digits at a time (58^5 < 2^32): one pass over the limbs per chunk, not per digit.
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t chunk = 0, scale = 1;
+    for (int k = 0; k < 5 && i < text.size(); ++k, ++i) {
+      int digit = base58_digit(text[i]);
+      if (digit < 0) return false;
+      chunk = chunk * 58 + static_cast<std::uint32_t>(digit);
+      scale *= 58;
+    }
+    std::uint64_t carry = chunk;
     for (std::uint32_t& limb : limbs) {
-      carry += 58ull * limb;
+      carry += static_cast<std::uint64_t>(scale) * limb;
       limb = static_cast<std::uint32_t>(carry);
       carry >>= 32;
     }
-    if (carry) return false;
+    if (carry) return false;  // the value only grows, so overflowing now is overflowing at all
   }
   for (std::size_t i = 0; i < 28; ++i) {
     auto byte = static_cast<std::uint8_t>(limbs[i / 4] >> (8 * (i % 4)));

@@ -82,8 +82,7 @@ void field_observable(std::string_view text, FieldKind kind, FoundSink& sink) {
     type = kind == FieldKind::kUser ? ObservableType::kUser : ObservableType::kHost;
     if (kind == FieldKind::kHost && (parse_ipv4(normalized) || parse_ipv6(normalized))) return;
   }
-  sink.add(type, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
-           std::move(normalized));
+  sink.add(type, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), normalized);
 }
 
 class ScanningExtractor final : public Extractor {
@@ -103,12 +102,12 @@ class ScanningExtractor final : public Extractor {
     run(text, field, found, report);
     out.reserve(out.size() + found.size());
     for (Found& f : found) {
-      Observable o;
+      Observable& o = out.emplace_back();
       o.type = f.type;
       o.value = std::move(f.value);
-      o.field = std::string(field);
+      o.field = field;
       o.offset = f.start;
-      out.push_back(std::move(o));
+      o.original = text.substr(f.start, f.end - f.start);
     }
   }
 
@@ -118,13 +117,13 @@ class ScanningExtractor final : public Extractor {
     run(text, field, found, report);
     out.reserve(out.size() + found.size());
     for (Found& f : found) {
-      FoundObservable o;
+      FoundObservable& o = out.emplace_back();
       o.observable.type = f.type;
       o.observable.value = std::move(f.value);
-      o.observable.field = std::string(field);
+      o.observable.field = field;
       o.observable.offset = f.start;
+      o.observable.original = text.substr(f.start, f.end - f.start);
       o.length = f.end - f.start;
-      out.push_back(std::move(o));
     }
   }
 

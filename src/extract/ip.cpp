@@ -168,14 +168,21 @@ std::optional<Ipv6Bytes> parse_ipv6(std::string_view text) {
   return out;
 }
 
-std::string format_ipv4(const Ipv4Bytes& address) {
-  std::string out;
-  out.reserve(15);
+std::size_t format_ipv4(const Ipv4Bytes& address, char* out) {
+  std::size_t size = 0;
   for (std::size_t i = 0; i < 4; ++i) {
-    if (i) out.push_back('.');
-    out += std::to_string(address[i]);
+    if (i) out[size++] = '.';
+    unsigned octet = address[i];
+    if (octet >= 100) out[size++] = static_cast<char>('0' + octet / 100);
+    if (octet >= 10) out[size++] = static_cast<char>('0' + octet / 10 % 10);
+    out[size++] = static_cast<char>('0' + octet % 10);
   }
-  return out;
+  return size;
+}
+
+std::string format_ipv4(const Ipv4Bytes& address) {
+  char out[16];
+  return std::string(out, format_ipv4(address, out));
 }
 
 std::string format_ipv6(const Ipv6Bytes& address) {

@@ -1,6 +1,7 @@
 // IP address parsing, canonical formatting (RFC 5952 for IPv6) and address-class lookup.
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,8 @@ std::optional<Ipv4Bytes> parse_ipv4(std::string_view text);
 std::optional<Ipv6Bytes> parse_ipv6(std::string_view text);
 
 std::string format_ipv4(const Ipv4Bytes& address);
+// The same into `out` (room for 15 bytes), without allocating; returns the length written.
+std::size_t format_ipv4(const Ipv4Bytes& address, char* out);
 // RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as "::",
 // IPv4-mapped addresses (::ffff:0:0/96) in mixed notation.
 std::string format_ipv6(const Ipv6Bytes& address);

@@ -50,7 +50,28 @@ std::uint64_t PublicSuffixList::hash(std::string_view s) {
   return h ^ (h >> 29);
 }
 
+namespace {
+
+std::uint64_t pack_short(std::string_view name) {
+  std::uint64_t key = 0;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    key |= static_cast<std::uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
+  return key;
+}
+
+}  // namespace
+
 std::uint8_t PublicSuffixList::flags(std::string_view name) const {
+  if (name.size() <= 8) {
+    if (name.empty() || short_table_.empty()) return 0;
+    std::uint64_t key = pack_short(name);
+    std::size_t mask = short_table_.size() - 1;
+    for (std::size_t i = short_slot(key, mask);; i = (i + 1) & mask) {
+      const ShortEntry& e = short_table_[i];
+      if (e.key == key) return e.flags;
+      if (e.key == 0) return 0;
+    }
+  }
   std::uint64_t h = hash(name);
   if (!(filter_[(h >> 6) & (kFilterWords - 1)] & (1ull << (h & 63)))) return 0;
   std::size_t mask = table_.size() - 1;
@@ -61,7 +82,48 @@ std::uint8_t PublicSuffixList::flags(std::string_view name) const {
   }
 }
 
+void PublicSuffixList::mark_short(std::uint64_t key, std::uint8_t flag) {
+  if ((short_used_ + 1) * 2 > short_table_.size()) {
+    std::vector<ShortEntry> old = std::move(short_table_);
+    short_table_.assign(old.empty() ? 1024 : old.size() * 2, ShortEntry{});
+    short_used_ = 0;
+    for (const ShortEntry& e : old)
+      if (e.key) mark_short(e.key, e.flags);
+  }
+  std::size_t mask = short_table_.size() - 1;
+  for (std::size_t i = short_slot(key, mask);; i = (i + 1) & mask) {
+    ShortEntry& e = short_table_[i];
+    if (e.key == 0) {
+      e = ShortEntry{key, flag};
+      ++short_used_;
+      return;
+    }
+    if (e.key == key) {
+      e.flags |= flag;
+      return;
+    }
+  }
+}
+
+void PublicSuffixList::build_short_tlds() {
+  std::size_t tlds = 0;
+  for (const ShortEntry& e : short_table_) tlds += (e.flags & kTld) != 0;
+  std::size_t size = 64;
+  while (size < tlds * 4) size *= 2;
+  short_tlds_.assign(size, 0);
+  for (const ShortEntry& e : short_table_) {
+    if (!(e.flags & kTld)) continue;
+    std::size_t i = short_slot(e.key, size - 1);
+    while (short_tlds_[i] != 0) i = (i + 1) & (size - 1);
+    short_tlds_[i] = e.key;
+  }
+}
+
 void PublicSuffixList::mark(std::string_view name, std::uint8_t flag) {
+  if (name.size() <= 8) {
+    if (!name.empty()) mark_short(pack_short(name), flag);
+    return;
+  }
   if ((used_ + 1) * 2 > table_.size()) {
     std::vector<Entry> old = std::move(table_);
     table_.assign(old.empty() ? 1024 : old.size() * 2, Entry{});
@@ -126,6 +188,7 @@ std::unique_ptr<PublicSuffixList> PublicSuffixList::builtin() {
   auto list = std::unique_ptr<PublicSuffixList>(new PublicSuffixList());
   for (std::string_view rule : kBuiltinRules) list->add_rule(rule);
   list->builtin_ = true;
+  list->build_short_tlds();
   list->source_ = "built-in list of common suffixes";
   return list;
 }
@@ -149,6 +212,7 @@ std::unique_ptr<PublicSuffixList> PublicSuffixList::load(const std::string& path
   }
   if (list->rule_count_ == 0) return builtin();
   list->source_ = path;
+  list->build_short_tlds();
   return list;
 }
 

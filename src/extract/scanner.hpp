@@ -45,11 +45,10 @@ class FoundSink {
   FoundSink(std::vector<Found>& out, std::size_t max_observables, ExtractReport& report);
   // A 64-bit fingerprint of (type, value): what repeats are recognised by.
   static std::uint64_t fingerprint(ObservableType type, std::string_view value);
-  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value,
+  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string_view value,
            std::uint64_t fingerprint);
-  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string&& value) {
-    std::uint64_t f = fingerprint(type, value);
-    add(type, start, end, std::move(value), f);
+  void add(ObservableType type, std::uint32_t start, std::uint32_t end, std::string_view value) {
+    add(type, start, end, value, fingerprint(type, value));
   }
   bool already_reported(std::uint64_t fingerprint) const { return seen_->contains(fingerprint); }
   ExtractReport& report() { return report_; }

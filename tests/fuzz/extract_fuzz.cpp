@@ -47,13 +47,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& f : out) {
     if (f.observable.value.empty()) __builtin_trap();
     if (std::size_t(f.observable.offset) + f.length > text.size()) __builtin_trap();
+    if (f.observable.original != text.substr(f.observable.offset, f.length)) __builtin_trap();
   }
   if (report.bytes_scanned != text.size()) __builtin_trap();
 
   auto reference = scan(&soc::extract_detail::block_masks_scalar, text);
   for (BlockMaskFn fn :
-       {&soc::extract_detail::block_masks_sse2, &soc::extract_detail::block_masks_avx2}) {
+       {&soc::extract_detail::block_masks_sse2, &soc::extract_detail::block_masks_avx2,
+        &soc::extract_detail::block_masks_avx512}) {
     if (fn == &soc::extract_detail::block_masks_avx2 && !soc::extract_detail::cpu_has_avx2())
+      continue;
+    if (fn == &soc::extract_detail::block_masks_avx512 && !soc::extract_detail::cpu_has_avx512())
       continue;
     auto got = scan(fn, text);
     if (got.size() != reference.size()) __builtin_trap();

@@ -39,6 +39,30 @@ TEST(Extractor, KeepsOriginalSpanFieldAndOffset) {
   EXPECT_EQ(report.bytes_scanned, text.size());
 }
 
+TEST(Extractor, KeepsTheTextAsWrittenBesideTheNormalizedValue) {
+  auto extractor = soc::make_extractor();
+  std::string text = "go to hxxps://Evil[.]com/x now, mail Bob@Corp(.)FR";
+  std::vector<soc::Observable> out;
+  soc::ExtractReport report;
+  extractor->extract(text, "email.body", out, report);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].value, "https://evil.com/x");
+  EXPECT_EQ(out[0].original, "hxxps://Evil[.]com/x");
+  EXPECT_EQ(out[1].value, "evil.com");
+  EXPECT_EQ(out[1].original, "Evil[.]com");
+  EXPECT_EQ(out[2].value, "bob@corp.fr");
+  EXPECT_EQ(out[2].original, "Bob@Corp(.)FR");
+  EXPECT_EQ(out[3].original, "Corp(.)FR");
+  for (const auto& f : find(*extractor, text))
+    EXPECT_EQ(f.observable.original, text.substr(f.observable.offset, f.length));
+  // Field rules: the whole trimmed value, as written.
+  out.clear();
+  extractor->extract("  WKS-01 ", "host.name", out, report);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].value, "wks-01");
+  EXPECT_EQ(out[0].original, "WKS-01");
+}
+
 TEST(Extractor, ReportsFirstOccurrenceOnly) {
   auto extractor = soc::make_extractor();
   auto found = find(*extractor, "8.8.8.8 then 8.8.8.8 and 8[.]8[.]8[.]8");
