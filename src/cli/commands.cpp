@@ -18,7 +18,11 @@ namespace {
 void print_error(const std::string& ref, const Error& e) {
   std::string line;
   JsonWriter w(line);
-  w.begin_object().field("error", e.message).field("code", error_code_id(e.code)).field("input", ref).end_object();
+  w.begin_object()
+      .field("error", e.message)
+      .field("code", error_code_id(e.code))
+      .field("input", ref)
+      .end_object();
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
@@ -66,9 +70,11 @@ Result<std::unique_ptr<Store>> open_store(const Config& config, const Clock& clo
 
 void add_common_options(CLI::App& cmd, TriageOptions& o) {
   cmd.add_option("--config", o.config, "YAML configuration (default: built-in SPEC defaults)");
-  cmd.add_option("--context", o.context, "Context directory (contract/CONTEXT.md); overrides the configuration");
+  cmd.add_option("--context", o.context,
+                 "Context directory (contract/CONTEXT.md); overrides the configuration");
   cmd.add_option("--db", o.db, "SQLite store (default: in memory, nothing persisted)");
-  cmd.add_option("--format", o.format, "auto, ecs, splunk, sentinel, secops, wazuh, ocsf, cef, generic");
+  cmd.add_option("--format", o.format,
+                 "auto, ecs, splunk, sentinel, secops, wazuh, ocsf, cef, generic");
   cmd.add_option("--output", o.output, "json or text (default: json unless stdout is a terminal)")
       ->check(CLI::IsMember({"json", "text"}));
   cmd.add_option("--mode", o.mode, "Operating mode: shadow, assisted, semi_autonomous, autonomous")
@@ -106,7 +112,8 @@ int run_triage(const TriageOptions& o) {
     print_error("providers", intel.error());
     return kExitUsage;
   }
-  for (const auto& warning : (*intel)->warnings()) print_error("providers", Error{ErrorCode::kConfigError, warning});
+  for (const auto& warning : (*intel)->warnings())
+    print_error("providers", Error{ErrorCode::kConfigError, warning});
   Engine engine(*config, std::move(*kb), *intel, std::move(store), clock);
   if (auto primed = engine.prime(); !primed) {
     print_error("history", primed.error());
@@ -149,7 +156,8 @@ int run_triage(const TriageOptions& o) {
 }
 
 int run_extract(const std::vector<std::string>& input_files) {
-  const std::vector<std::string> files = input_files.empty() ? std::vector<std::string>{"-"} : input_files;
+  const std::vector<std::string> files =
+      input_files.empty() ? std::vector<std::string>{"-"} : input_files;
   auto extractor = make_extractor();
   NormalizerRegistry normalizers;
   register_builtin_normalizers(normalizers);
@@ -158,7 +166,10 @@ int run_extract(const std::vector<std::string>& input_files) {
   auto print = [](const Observable& o) {
     std::string line;
     JsonWriter w(line);
-    w.begin_object().field("type", to_string(o.type)).field("value", o.value).field("field", o.field);
+    w.begin_object()
+        .field("type", to_string(o.type))
+        .field("value", o.value)
+        .field("field", o.field);
     if (o.role != Role::kNone) w.field("role", to_string(o.role));
     w.field("offset", static_cast<std::int64_t>(o.offset)).end_object();
     line.push_back('\n');
@@ -181,8 +192,9 @@ int run_extract(const std::vector<std::string>& input_files) {
       extractor->extract(*content, "text", found, report);
       for (const auto& o : found) print(o);
       if (report.bytes_skipped || report.observables_dropped)
-        print_error(file, Error{ErrorCode::kTooLarge, fmt::format("{} bytes not scanned, {} observables over the cap",
-                                                                  report.bytes_skipped, report.observables_dropped)});
+        print_error(file, Error{ErrorCode::kTooLarge,
+                                fmt::format("{} bytes not scanned, {} observables over the cap",
+                                            report.bytes_skipped, report.observables_dropped)});
       continue;
     }
     for (const auto& r : records) {
@@ -202,7 +214,8 @@ int run_extract(const std::vector<std::string>& input_files) {
       }
       std::vector<Observable> unique;
       for (auto& o : found)
-        if (std::none_of(unique.begin(), unique.end(), [&](const Observable& u) { return u.same_indicator(o); }))
+        if (std::none_of(unique.begin(), unique.end(),
+                         [&](const Observable& u) { return u.same_indicator(o); }))
           unique.push_back(std::move(o));
       for (const auto& o : unique) print(o);
     }
@@ -288,8 +301,9 @@ int run_replay(const TriageOptions& o) {
     return kExitFailure;
   }
   Config replay_config = *config;
-  replay_config.store.path.clear();     // a replay never writes to the store it reads
-  replay_config.providers.offline = true;  // and reads intelligence from the cache, never the network
+  replay_config.store.path.clear();  // a replay never writes to the store it reads
+  replay_config.providers.offline =
+      true;  // and reads intelligence from the cache, never the network
   auto kb = load_knowledge(replay_config);
   if (!kb) {
     print_error(replay_config.context_dir, kb.error());
@@ -312,7 +326,8 @@ int run_replay(const TriageOptions& o) {
     auto outcome = engine.triage(record, source_format_from_string(t.format));
     simdjson::dom::element before_doc;
     if (parser.parse(t.decision_json).get(before_doc) != simdjson::SUCCESS) {
-      print_error(t.alert_id, Error{ErrorCode::kIntegrityError, "stored decision is not valid JSON"});
+      print_error(t.alert_id,
+                  Error{ErrorCode::kIntegrityError, "stored decision is not valid JSON"});
       continue;
     }
     const Comparable before = comparable_from_json(before_doc);
@@ -341,7 +356,10 @@ int run_replay(const TriageOptions& o) {
     diff("escalation", before.escalation, after.escalation);
     if (before.actions != after.actions) {
       any = true;
-      w.key("actions").begin_object().string_array("before", before.actions).string_array("after", after.actions);
+      w.key("actions")
+          .begin_object()
+          .string_array("before", before.actions)
+          .string_array("after", after.actions);
       w.end_object();
     }
     w.end_object().end_object();
@@ -360,9 +378,10 @@ int run_config_check(const std::string& file) {
     print_error(file, config.error());
     return kExitUsage;
   }
-  std::printf("%s: ok (mode %s; thresholds critical>%d, true_positive>=%d, review>=%d, auto_close<%d)\n",
-              file.c_str(), std::string(to_string(config->mode)).c_str(), config->thresholds.critical,
-              config->thresholds.true_positive, config->thresholds.review, config->thresholds.auto_close);
+  std::printf(
+      "%s: ok (mode %s; thresholds critical>%d, true_positive>=%d, review>=%d, auto_close<%d)\n",
+      file.c_str(), std::string(to_string(config->mode)).c_str(), config->thresholds.critical,
+      config->thresholds.true_positive, config->thresholds.review, config->thresholds.auto_close);
   return kExitOk;
 }
 

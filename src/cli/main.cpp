@@ -1,11 +1,11 @@
 // soc-triage command line: the thin shell over the engine (contract/CLI.md).
-#include <CLI/CLI.hpp>
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <simdjson.h>
 #include <sqlite3.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -18,28 +18,34 @@ int main(int argc, char** argv) {
   CLI::App app{"soc-triage: AI triage agent for Security Operations Centers"};
   app.require_subcommand(1);
   soc::cli::TriageOptions triage;
-  auto* triage_cmd = app.add_subcommand("triage", "Triage alerts read from files or - (stdin); one decision per line");
+  auto* triage_cmd = app.add_subcommand(
+      "triage", "Triage alerts read from files or - (stdin); one decision per line");
   soc::cli::add_common_options(*triage_cmd, triage);
-  triage_cmd->add_option("files", triage.files, "Alert files (JSON, JSON array, JSON lines, CEF); - for stdin");
+  triage_cmd->add_option("files", triage.files,
+                         "Alert files (JSON, JSON array, JSON lines, CEF); - for stdin");
 
   std::vector<std::string> extract_files;
-  auto* extract_cmd = app.add_subcommand("extract", "Print the observables found in text or JSON input");
+  auto* extract_cmd =
+      app.add_subcommand("extract", "Print the observables found in text or JSON input");
   extract_cmd->add_option("files", extract_files, "Input files; - or nothing for stdin");
 
   auto* audit_cmd = app.add_subcommand("audit", "Audit trail commands");
   audit_cmd->require_subcommand(1);
   std::string audit_db;
-  auto* verify_cmd = audit_cmd->add_subcommand("verify", "Recompute the audit hash chain; exit 1 naming the first bad record");
+  auto* verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Recompute the audit hash chain; exit 1 naming the first bad record");
   verify_cmd->add_option("--db", audit_db, "SQLite store")->required();
 
   soc::cli::TriageOptions replay;
-  auto* replay_cmd = app.add_subcommand("replay", "Re-run stored alerts and list the decisions that change");
+  auto* replay_cmd =
+      app.add_subcommand("replay", "Re-run stored alerts and list the decisions that change");
   soc::cli::add_common_options(*replay_cmd, replay);
 
   auto* config_cmd = app.add_subcommand("config", "Configuration commands");
   config_cmd->require_subcommand(1);
   std::string config_file;
-  auto* check_cmd = config_cmd->add_subcommand("check", "Validate a configuration file; print the effective values");
+  auto* check_cmd = config_cmd->add_subcommand(
+      "check", "Validate a configuration file; print the effective values");
   check_cmd->add_option("file", config_file, "YAML configuration")->required();
 
   auto* version_cmd = app.add_subcommand("version", "Version, build and linked library versions");
@@ -57,12 +63,14 @@ int main(int argc, char** argv) {
   if (*replay_cmd) return soc::cli::run_replay(replay);
   if (*check_cmd) return soc::cli::run_config_check(config_file);
   if (*version_cmd) {
-    std::printf("soc-triage %s (%s, %s)\n", soc::build::kVersion, soc::build::kBuildType, soc::build::kCompiler);
-    std::printf("  simdjson %d.%d.%d\n  sqlite %s\n  nlohmann-json %d.%d.%d\n  %s\n  %s\n  zstd %s\n",
-                simdjson::SIMDJSON_VERSION_MAJOR, simdjson::SIMDJSON_VERSION_MINOR, simdjson::SIMDJSON_VERSION_REVISION,
-                sqlite3_libversion(), NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
-                NLOHMANN_JSON_VERSION_PATCH, OpenSSL_version(OPENSSL_VERSION), curl_version(),
-                ZSTD_versionString());
+    std::printf("soc-triage %s (%s, %s)\n", soc::build::kVersion, soc::build::kBuildType,
+                soc::build::kCompiler);
+    std::printf(
+        "  simdjson %d.%d.%d\n  sqlite %s\n  nlohmann-json %d.%d.%d\n  %s\n  %s\n  zstd %s\n",
+        simdjson::SIMDJSON_VERSION_MAJOR, simdjson::SIMDJSON_VERSION_MINOR,
+        simdjson::SIMDJSON_VERSION_REVISION, sqlite3_libversion(), NLOHMANN_JSON_VERSION_MAJOR,
+        NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH, OpenSSL_version(OPENSSL_VERSION),
+        curl_version(), ZSTD_versionString());
     return 0;
   }
   return 2;

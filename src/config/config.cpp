@@ -11,10 +11,14 @@ namespace soc {
 
 std::string_view to_string(OperatingMode mode) {
   switch (mode) {
-    case OperatingMode::kShadow: return "shadow";
-    case OperatingMode::kAssisted: return "assisted";
-    case OperatingMode::kSemiAutonomous: return "semi_autonomous";
-    case OperatingMode::kAutonomous: return "autonomous";
+    case OperatingMode::kShadow:
+      return "shadow";
+    case OperatingMode::kAssisted:
+      return "assisted";
+    case OperatingMode::kSemiAutonomous:
+      return "semi_autonomous";
+    case OperatingMode::kAutonomous:
+      return "autonomous";
   }
   return "assisted";
 }
@@ -22,8 +26,13 @@ std::string_view to_string(OperatingMode mode) {
 std::map<std::string, std::map<std::string, double>> Config::default_provider_weights() {
   return {
       {"default",
-       {{"virustotal", 1.0}, {"abuseipdb", 0.8}, {"greynoise", 0.8}, {"misp", 0.9}, {"opencti", 0.9},
-        {"lists", 0.7}, {"shodan", 0.3}}},
+       {{"virustotal", 1.0},
+        {"abuseipdb", 0.8},
+        {"greynoise", 0.8},
+        {"misp", 0.9},
+        {"opencti", 0.9},
+        {"lists", 0.7},
+        {"shodan", 0.3}}},
       // Brute force is about who is knocking: abuse reports and scanner telemetry say most.
       {"brute_force", {{"abuseipdb", 1.0}, {"greynoise", 0.9}, {"virustotal", 0.6}}},
       // Files and lures: engine detections dominate.
@@ -48,7 +57,8 @@ struct ConfigError {
   std::string message;
 };
 
-void check_keys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed) {
+void check_keys(const YAML::Node& node, const std::string& where,
+                std::initializer_list<const char*> allowed) {
   if (!node || node.IsNull()) return;  // a section whose keys are all commented out: defaults
   if (!node.IsMap()) throw ConfigError{where + " must be a mapping"};
   std::set<std::string> ok(allowed.begin(), allowed.end());
@@ -135,19 +145,26 @@ Config from_yaml(const YAML::Node& root) {
   Config c;
   if (!root || root.IsNull()) return c;
   check_keys(root, "the configuration",
-             {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits", "store",
-              "context_dir", "data_dir", "scoring", "providers"});
+             {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits",
+              "store", "context_dir", "data_dir", "scoring", "providers"});
   if (root["mode"]) {
     const auto mode = root["mode"].as<std::string>();
-    if (mode == "shadow") c.mode = OperatingMode::kShadow;
-    else if (mode == "assisted") c.mode = OperatingMode::kAssisted;
-    else if (mode == "semi_autonomous") c.mode = OperatingMode::kSemiAutonomous;
-    else if (mode == "autonomous") c.mode = OperatingMode::kAutonomous;
-    else throw ConfigError{"mode must be shadow, assisted, semi_autonomous or autonomous, not '" + mode + "'"};
+    if (mode == "shadow")
+      c.mode = OperatingMode::kShadow;
+    else if (mode == "assisted")
+      c.mode = OperatingMode::kAssisted;
+    else if (mode == "semi_autonomous")
+      c.mode = OperatingMode::kSemiAutonomous;
+    else if (mode == "autonomous")
+      c.mode = OperatingMode::kAutonomous;
+    else
+      throw ConfigError{"mode must be shadow, assisted, semi_autonomous or autonomous, not '" +
+                        mode + "'"};
   }
   const auto org = root["organization"];
   check_keys(org, "organization",
-             {"name", "utc_offset_minutes", "business_hours_start", "business_hours_end", "internal_domains"});
+             {"name", "utc_offset_minutes", "business_hours_start", "business_hours_end",
+              "internal_domains"});
   read(org, "name", c.organization.name, "organization");
   read(org, "utc_offset_minutes", c.organization.utc_offset_minutes, "organization");
   read(org, "business_hours_start", c.organization.business_hours_start, "organization");
@@ -170,8 +187,8 @@ Config from_yaml(const YAML::Node& root) {
   read(co, "related_alert_window_hours", c.correlation.related_alert_window_hours, "correlation");
   const auto ru = root["rules"];
   check_keys(ru, "rules",
-             {"critical_asset_roles", "critical_database_tags", "critical_criticality_is_p1", "vip_notify",
-              "vip_groups"});
+             {"critical_asset_roles", "critical_database_tags", "critical_criticality_is_p1",
+              "vip_notify", "vip_groups"});
   read(ru, "critical_asset_roles", c.rules.critical_asset_roles, "rules");
   read(ru, "critical_database_tags", c.rules.critical_database_tags, "rules");
   read(ru, "critical_criticality_is_p1", c.rules.critical_criticality_is_p1, "rules");
@@ -198,13 +215,14 @@ Config from_yaml(const YAML::Node& root) {
     if (!pw.IsMap()) throw ConfigError{"scoring.provider_weights must be a mapping"};
     for (const auto& category : pw) {
       const auto name = category.first.as<std::string>();
-      if (!category.second.IsMap()) throw ConfigError{"scoring.provider_weights." + name + " must be a mapping"};
+      if (!category.second.IsMap())
+        throw ConfigError{"scoring.provider_weights." + name + " must be a mapping"};
       for (const auto& provider : category.second) {
         try {
           c.provider_weights[name][provider.first.as<std::string>()] = provider.second.as<double>();
         } catch (const YAML::Exception&) {
-          throw ConfigError{"scoring.provider_weights." + name + "." + provider.first.as<std::string>() +
-                            " must be a number"};
+          throw ConfigError{"scoring.provider_weights." + name + "." +
+                            provider.first.as<std::string>() + " must be a number"};
         }
       }
     }
@@ -300,10 +318,12 @@ Status validate(const Config& c) {
   const auto& t = c.thresholds;
   if (!(0 <= t.auto_close && t.auto_close <= t.review && t.review <= t.true_positive &&
         t.true_positive <= t.critical && t.critical <= 100))
-    return fail(ErrorCode::kConfigError,
-                "thresholds must satisfy 0 <= auto_close <= review <= true_positive <= critical <= 100");
+    return fail(
+        ErrorCode::kConfigError,
+        "thresholds must satisfy 0 <= auto_close <= review <= true_positive <= critical <= 100");
   if (c.correlation.burst_alerts < 2 || c.correlation.burst_window_minutes < 1)
-    return fail(ErrorCode::kConfigError, "correlation.burst_alerts must be >= 2 and burst_window_minutes >= 1");
+    return fail(ErrorCode::kConfigError,
+                "correlation.burst_alerts must be >= 2 and burst_window_minutes >= 1");
   if (c.correlation.history_days < 1 || c.correlation.kill_chain_window_hours < 1 ||
       c.correlation.related_alert_window_hours < 1)
     return fail(ErrorCode::kConfigError, "correlation windows must be positive");
@@ -311,16 +331,19 @@ Status validate(const Config& c) {
     return fail(ErrorCode::kConfigError, "organization.utc_offset_minutes must be within +-840");
   if (c.organization.business_hours_start < 0 || c.organization.business_hours_end > 24 ||
       c.organization.business_hours_start >= c.organization.business_hours_end)
-    return fail(ErrorCode::kConfigError, "organization business hours must satisfy 0 <= start < end <= 24");
+    return fail(ErrorCode::kConfigError,
+                "organization business hours must satisfy 0 <= start < end <= 24");
   if (c.limits.max_alert_bytes < 1024 || c.limits.max_json_depth < 8)
-    return fail(ErrorCode::kConfigError, "limits.max_alert_bytes must be >= 1024 and max_json_depth >= 8");
+    return fail(ErrorCode::kConfigError,
+                "limits.max_alert_bytes must be >= 1024 and max_json_depth >= 8");
   if (c.store.batch_size < 1) return fail(ErrorCode::kConfigError, "store.batch_size must be >= 1");
-  if (c.actions.block_ip_days < 1) return fail(ErrorCode::kConfigError, "actions.block_ip_days must be >= 1");
+  if (c.actions.block_ip_days < 1)
+    return fail(ErrorCode::kConfigError, "actions.block_ip_days must be >= 1");
   for (const auto& [category, providers] : c.provider_weights)
     for (const auto& [provider, weight] : providers)
       if (weight < 0 || weight > 2)
-        return fail(ErrorCode::kConfigError,
-                    "scoring.provider_weights." + category + "." + provider + " must be within 0..2");
+        return fail(ErrorCode::kConfigError, "scoring.provider_weights." + category + "." +
+                                                 provider + " must be within 0..2");
   if (auto ok = validate_providers(c.providers); !ok) return ok;
   return {};
 }

@@ -16,10 +16,10 @@ enum class OperatingMode { kShadow, kAssisted, kSemiAutonomous, kAutonomous };
 std::string_view to_string(OperatingMode mode);
 
 struct Thresholds {
-  int critical = 75;      // score > critical: TRUE_POSITIVE, critical
-  int true_positive = 50; // score >= true_positive: TRUE_POSITIVE, to investigate
-  int review = 25;        // score >= review: NEEDS_REVIEW; below: FALSE_POSITIVE
-  int auto_close = 15;    // semi-autonomous mode closes false positives below this score
+  int critical = 75;       // score > critical: TRUE_POSITIVE, critical
+  int true_positive = 50;  // score >= true_positive: TRUE_POSITIVE, to investigate
+  int review = 25;         // score >= review: NEEDS_REVIEW; below: FALSE_POSITIVE
+  int auto_close = 15;     // semi-autonomous mode closes false positives below this score
 };
 
 struct CorrelationConfig {
@@ -141,10 +141,12 @@ struct Config {
   StoreConfig store;
   ProvidersConfig providers;
   std::string context_dir;
-  std::string data_dir;  // ATT&CK catalog and knowledge base; empty: next to the binary / source tree
+  std::string
+      data_dir;  // ATT&CK catalog and knowledge base; empty: next to the binary / source tree
   // Per alert category, per provider: how much that source's reputation counts (SPEC section 4).
   // Category "default" applies where a category has no entry of its own.
-  std::map<std::string, std::map<std::string, double>> provider_weights = default_provider_weights();
+  std::map<std::string, std::map<std::string, double>> provider_weights =
+      default_provider_weights();
 
   static std::map<std::string, std::map<std::string, double>> default_provider_weights();
   double provider_weight(const std::string& category, const std::string& provider) const;

@@ -15,10 +15,13 @@
 namespace soc {
 
 bool Asset::has_tag(std::string_view tag) const {
-  return std::any_of(tags.begin(), tags.end(), [&](const std::string& t) { return iequals(t, tag); });
+  return std::any_of(tags.begin(), tags.end(),
+                     [&](const std::string& t) { return iequals(t, tag); });
 }
 
-bool Event::has_category(std::string_view c) const { return icontains(categories, c); }
+bool Event::has_category(std::string_view c) const {
+  return icontains(categories, c);
+}
 
 Result<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, char separator) {
   std::vector<std::vector<std::string>> rows;
@@ -62,7 +65,9 @@ Result<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, c
       field_started = true;
     }
   }
-  if (quoted) return fail(ErrorCode::kParseError, "unterminated quoted field starting before line " + std::to_string(line));
+  if (quoted)
+    return fail(ErrorCode::kParseError,
+                "unterminated quoted field starting before line " + std::to_string(line));
   if (field_started || !row.empty()) {
     row.push_back(std::move(field));
     rows.push_back(std::move(row));
@@ -86,19 +91,20 @@ bool truthy(std::string_view v) {
 }
 
 // Maps header names to column positions; required names must all be present.
-Result<std::unordered_map<std::string, size_t>> header_index(const std::vector<std::string>& header,
-                                                             std::initializer_list<std::string_view> required,
-                                                             const std::string& file) {
+Result<std::unordered_map<std::string, size_t>> header_index(
+    const std::vector<std::string>& header, std::initializer_list<std::string_view> required,
+    const std::string& file) {
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < header.size(); ++i) index[to_lower(trim(header[i]))] = i;
   for (auto name : required)
     if (!index.count(std::string(name)))
-      return fail(ErrorCode::kParseError, file + ": header lacks column '" + std::string(name) + "'");
+      return fail(ErrorCode::kParseError,
+                  file + ": header lacks column '" + std::string(name) + "'");
   return index;
 }
 
-std::string column(const std::vector<std::string>& row, const std::unordered_map<std::string, size_t>& index,
-                   std::string_view name) {
+std::string column(const std::vector<std::string>& row,
+                   const std::unordered_map<std::string, size_t>& index, std::string_view name) {
   auto it = index.find(std::string(name));
   if (it == index.end() || it->second >= row.size()) return {};
   return std::string(trim(row[it->second]));
@@ -114,9 +120,13 @@ std::string account_key(std::string_view user) {
 
 std::string short_host(std::string_view host) {
   std::string h = to_lower(trim(host));
-  const bool looks_like_ip = !h.empty() && std::all_of(h.begin(), h.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.' || c == ':' || (c >= 'a' && c <= 'f');
-  }) && h.find_first_of(".:") != std::string::npos && std::isdigit(static_cast<unsigned char>(h[0]));
+  const bool looks_like_ip =
+      !h.empty() &&
+      std::all_of(h.begin(), h.end(),
+                  [](char c) {
+                    return (c >= '0' && c <= '9') || c == '.' || c == ':' || (c >= 'a' && c <= 'f');
+                  }) &&
+      h.find_first_of(".:") != std::string::npos && std::isdigit(static_cast<unsigned char>(h[0]));
   if (auto dot = h.find('.'); dot != std::string::npos && !looks_like_ip) h = h.substr(0, dot);
   return h;
 }
@@ -151,7 +161,8 @@ class ContextLoader {
   static Status load_identities(Context& c, const std::filesystem::path& path);
   static Status load_host_facts(Context& c, const std::filesystem::path& path);
   static Status load_events(Context& c, const std::filesystem::path& path);
-  static Status load_history(Context& c, const std::filesystem::path& path, const NormalizerRegistry& normalizers);
+  static Status load_history(Context& c, const std::filesystem::path& path,
+                             const NormalizerRegistry& normalizers);
 };
 
 Status ContextLoader::load_assets(Context& c, const std::filesystem::path& path) {
@@ -241,38 +252,45 @@ Status ContextLoader::load_host_facts(Context& c, const std::filesystem::path& p
 Status ContextLoader::load_events(Context& c, const std::filesystem::path& path) {
   auto text = slurp(path);
   if (!text) return {};
-  auto loaded = for_each_json_line(path, *text, [&](const std::string& where, simdjson::dom::element doc) -> Status {
-    Event e;
-    const auto time = parse_time(json::get_string(doc, {"@timestamp", "event.created"}));
-    if (!time) return fail(ErrorCode::kParseError, where + ": event has no @timestamp");
-    e.time = *time;
-    std::vector<std::string> categories;
-    json::collect_strings(doc, "event.category", categories);
-    e.categories = to_lower(join(categories, ";"));
-    e.action = to_lower(json::get_string(doc, {"event.action"}));
-    e.outcome = to_lower(json::get_string(doc, {"event.outcome"}));
-    e.host = c.host_key(json::get_string(doc, {"host.name", "host.hostname"}));
-    e.user = account_key(json::get_string(doc, {"user.name"}));
-    e.source_ip = to_lower(json::get_string(doc, {"source.ip"}));
-    e.source_host = c.host_key(json::get_string(doc, {"source.address", "source.domain"}));
-    if (e.source_host.empty() && !e.source_ip.empty()) e.source_host = c.host_key(e.source_ip);
-    e.source_country = json::get_string(doc, {"source.geo.country_iso_code"});
-    e.destination_ip = to_lower(json::get_string(doc, {"destination.ip"}));
-    e.destination_host = c.host_key(json::get_string(doc, {"destination.address", "destination.domain"}));
-    if (e.destination_host.empty() && !e.destination_ip.empty()) e.destination_host = c.host_key(e.destination_ip);
-    e.destination_port = static_cast<int>(json::get_int(doc, {"destination.port"}).value_or(0));
-    e.process_name = to_lower(json::get_string(doc, {"process.name", "process.executable"}));
-    e.process_hash = to_lower(json::get_string(doc, {"process.hash.sha256", "process.hash.sha1", "process.hash.md5"}));
-    e.file_hash = to_lower(json::get_string(doc, {"file.hash.sha256", "file.hash.sha1", "file.hash.md5"}));
-    e.file_name = json::get_string(doc, {"file.name"});
-    e.email_from = to_lower(json::get_string(doc, {"email.from.address", "email.sender.address"}));
-    json::collect_strings(doc, "email.to.address", e.email_to);
-    for (auto& t : e.email_to) t = to_lower(t);
-    c.events_.push_back(std::move(e));
-    return {};
-  });
+  auto loaded = for_each_json_line(
+      path, *text, [&](const std::string& where, simdjson::dom::element doc) -> Status {
+        Event e;
+        const auto time = parse_time(json::get_string(doc, {"@timestamp", "event.created"}));
+        if (!time) return fail(ErrorCode::kParseError, where + ": event has no @timestamp");
+        e.time = *time;
+        std::vector<std::string> categories;
+        json::collect_strings(doc, "event.category", categories);
+        e.categories = to_lower(join(categories, ";"));
+        e.action = to_lower(json::get_string(doc, {"event.action"}));
+        e.outcome = to_lower(json::get_string(doc, {"event.outcome"}));
+        e.host = c.host_key(json::get_string(doc, {"host.name", "host.hostname"}));
+        e.user = account_key(json::get_string(doc, {"user.name"}));
+        e.source_ip = to_lower(json::get_string(doc, {"source.ip"}));
+        e.source_host = c.host_key(json::get_string(doc, {"source.address", "source.domain"}));
+        if (e.source_host.empty() && !e.source_ip.empty()) e.source_host = c.host_key(e.source_ip);
+        e.source_country = json::get_string(doc, {"source.geo.country_iso_code"});
+        e.destination_ip = to_lower(json::get_string(doc, {"destination.ip"}));
+        e.destination_host =
+            c.host_key(json::get_string(doc, {"destination.address", "destination.domain"}));
+        if (e.destination_host.empty() && !e.destination_ip.empty())
+          e.destination_host = c.host_key(e.destination_ip);
+        e.destination_port = static_cast<int>(json::get_int(doc, {"destination.port"}).value_or(0));
+        e.process_name = to_lower(json::get_string(doc, {"process.name", "process.executable"}));
+        e.process_hash = to_lower(json::get_string(
+            doc, {"process.hash.sha256", "process.hash.sha1", "process.hash.md5"}));
+        e.file_hash = to_lower(
+            json::get_string(doc, {"file.hash.sha256", "file.hash.sha1", "file.hash.md5"}));
+        e.file_name = json::get_string(doc, {"file.name"});
+        e.email_from =
+            to_lower(json::get_string(doc, {"email.from.address", "email.sender.address"}));
+        json::collect_strings(doc, "email.to.address", e.email_to);
+        for (auto& t : e.email_to) t = to_lower(t);
+        c.events_.push_back(std::move(e));
+        return {};
+      });
   if (!loaded) return loaded;
-  std::stable_sort(c.events_.begin(), c.events_.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
+  std::stable_sort(c.events_.begin(), c.events_.end(),
+                   [](const Event& a, const Event& b) { return a.time < b.time; });
   for (std::uint32_t i = 0; i < c.events_.size(); ++i) {
     const Event& e = c.events_[i];
     auto add = [&](auto& index, const std::string& key) {
@@ -296,42 +314,53 @@ Status ContextLoader::load_history(Context& c, const std::filesystem::path& path
                                    const NormalizerRegistry& normalizers) {
   auto text = slurp(path);
   if (!text) return {};
-  return for_each_json_line(path, *text, [&](const std::string& where, simdjson::dom::element doc) -> Status {
-    simdjson::dom::element alert_doc;
-    if (doc["alert"].get(alert_doc) != simdjson::SUCCESS)
-      return fail(ErrorCode::kParseError, where + ": history record has no \"alert\"");
-    auto alert = normalizers.normalize(alert_doc, simdjson::minify(alert_doc));
-    if (!alert) return fail(alert.error().code, where + ": " + alert.error().message);
-    HistoryRecord h;
-    h.alert = std::move(*alert);
-    h.verdict = json::get_string(doc, {"verdict"});
-    if (h.verdict != "TRUE_POSITIVE" && h.verdict != "FALSE_POSITIVE" && h.verdict != "NEEDS_REVIEW")
-      return fail(ErrorCode::kParseError, where + ": verdict must be TRUE_POSITIVE, FALSE_POSITIVE or NEEDS_REVIEW");
-    h.closed_by = json::get_string(doc, {"closed_by"});
-    h.closed_at = parse_time(json::get_string(doc, {"closed_at"}));
-    c.history_.push_back(std::move(h));
-    return {};
-  });
+  return for_each_json_line(
+      path, *text, [&](const std::string& where, simdjson::dom::element doc) -> Status {
+        simdjson::dom::element alert_doc;
+        if (doc["alert"].get(alert_doc) != simdjson::SUCCESS)
+          return fail(ErrorCode::kParseError, where + ": history record has no \"alert\"");
+        auto alert = normalizers.normalize(alert_doc, simdjson::minify(alert_doc));
+        if (!alert) return fail(alert.error().code, where + ": " + alert.error().message);
+        HistoryRecord h;
+        h.alert = std::move(*alert);
+        h.verdict = json::get_string(doc, {"verdict"});
+        if (h.verdict != "TRUE_POSITIVE" && h.verdict != "FALSE_POSITIVE" &&
+            h.verdict != "NEEDS_REVIEW")
+          return fail(ErrorCode::kParseError,
+                      where + ": verdict must be TRUE_POSITIVE, FALSE_POSITIVE or NEEDS_REVIEW");
+        h.closed_by = json::get_string(doc, {"closed_by"});
+        h.closed_at = parse_time(json::get_string(doc, {"closed_at"}));
+        c.history_.push_back(std::move(h));
+        return {};
+      });
 }
 
-Result<std::shared_ptr<const Context>> Context::load(const std::string& dir, const NormalizerRegistry& normalizers,
+Result<std::shared_ptr<const Context>> Context::load(const std::string& dir,
+                                                     const NormalizerRegistry& normalizers,
                                                      int utc_offset_minutes) {
   auto c = std::make_shared<Context>();
   c->dir_ = dir;
   c->utc_offset_minutes_ = utc_offset_minutes;
-  if (!std::filesystem::is_directory(dir)) return fail(ErrorCode::kNotFound, "context directory " + dir + " does not exist");
+  if (!std::filesystem::is_directory(dir))
+    return fail(ErrorCode::kNotFound, "context directory " + dir + " does not exist");
   const std::filesystem::path base(dir);
   // Assets first: the other files resolve host names and IPs through them.
-  if (auto s = ContextLoader::load_assets(*c, base / "assets.csv"); !s) return std::unexpected(s.error());
-  if (auto s = ContextLoader::load_identities(*c, base / "identities.csv"); !s) return std::unexpected(s.error());
-  if (auto s = ContextLoader::load_host_facts(*c, base / "host_facts.csv"); !s) return std::unexpected(s.error());
-  if (auto s = ContextLoader::load_events(*c, base / "events.jsonl"); !s) return std::unexpected(s.error());
+  if (auto s = ContextLoader::load_assets(*c, base / "assets.csv"); !s)
+    return std::unexpected(s.error());
+  if (auto s = ContextLoader::load_identities(*c, base / "identities.csv"); !s)
+    return std::unexpected(s.error());
+  if (auto s = ContextLoader::load_host_facts(*c, base / "host_facts.csv"); !s)
+    return std::unexpected(s.error());
+  if (auto s = ContextLoader::load_events(*c, base / "events.jsonl"); !s)
+    return std::unexpected(s.error());
   if (auto s = ContextLoader::load_history(*c, base / "history.jsonl", normalizers); !s)
     return std::unexpected(s.error());
   return std::shared_ptr<const Context>(std::move(c));
 }
 
-std::shared_ptr<const Context> Context::empty() { return std::make_shared<Context>(); }
+std::shared_ptr<const Context> Context::empty() {
+  return std::make_shared<Context>();
+}
 
 const Asset* Context::asset_by_host(std::string_view host) const {
   if (host.empty()) return nullptr;
@@ -357,7 +386,8 @@ const Identity* Context::identity(std::string_view user_or_email) const {
 
 std::string Context::host_key(std::string_view host_or_ip) const {
   if (trim(host_or_ip).empty()) return {};
-  if (const Asset* a = asset_by_host(host_or_ip)) return to_lower(a->host.empty() ? a->ip : a->host);
+  if (const Asset* a = asset_by_host(host_or_ip))
+    return to_lower(a->host.empty() ? a->ip : a->host);
   if (const Asset* a = asset_by_ip(host_or_ip)) return to_lower(a->host.empty() ? a->ip : a->host);
   return to_lower(trim(host_or_ip));
 }
@@ -377,16 +407,20 @@ std::vector<std::pair<std::string, std::string>> Context::host_facts(std::string
 
 bool Context::is_own_domain(std::string_view domain) const {
   for (const auto& own : own_domains_)
-    if (domain == own || (domain.size() > own.size() && domain.ends_with(own) && domain[domain.size() - own.size() - 1] == '.'))
+    if (domain == own || (domain.size() > own.size() && domain.ends_with(own) &&
+                          domain[domain.size() - own.size() - 1] == '.'))
       return true;
   return false;
 }
 
-int Context::local_hour(TimestampMs t) const { return hour_of_day_utc(t + utc_offset_minutes_ * kMinute); }
+int Context::local_hour(TimestampMs t) const {
+  return hour_of_day_utc(t + utc_offset_minutes_ * kMinute);
+}
 
 namespace {
-const std::vector<std::uint32_t>* lookup(const std::unordered_map<std::string, std::vector<std::uint32_t>>& index,
-                                         const std::string& key) {
+const std::vector<std::uint32_t>* lookup(
+    const std::unordered_map<std::string, std::vector<std::uint32_t>>& index,
+    const std::string& key) {
   auto it = index.find(key);
   return it == index.end() ? nullptr : &it->second;
 }
@@ -432,8 +466,10 @@ AuthSummary Context::authentications_of(std::string_view user, TimeWindow window
   return s;
 }
 
-MailActivity Context::mail_activity(std::string_view sender, const std::vector<std::string>& recipients,
-                                    const std::vector<std::string>& hashes, TimeWindow window) const {
+MailActivity Context::mail_activity(std::string_view sender,
+                                    const std::vector<std::string>& recipients,
+                                    const std::vector<std::string>& hashes,
+                                    TimeWindow window) const {
   MailActivity m;
   const std::string from = to_lower(sender);
   std::set<std::string> recipient_hosts;
@@ -445,8 +481,10 @@ MailActivity Context::mail_activity(std::string_view sender, const std::vector<s
       if (!window.contains(e.time)) continue;
       if (!from.empty() && e.email_from != from) continue;
       const auto& a = e.action;
-      if (a.find("deliver") != std::string::npos || a.find("receiv") != std::string::npos) m.delivered = true;
-      if (a.find("open") != std::string::npos || a.find("read") != std::string::npos) m.opened = true;
+      if (a.find("deliver") != std::string::npos || a.find("receiv") != std::string::npos)
+        m.delivered = true;
+      if (a.find("open") != std::string::npos || a.find("read") != std::string::npos)
+        m.opened = true;
       if (a.find("click") != std::string::npos) m.clicked = true;
       if (a.find("quarantin") != std::string::npos || a.find("block") != std::string::npos ||
           a.find("reject") != std::string::npos)
@@ -465,8 +503,9 @@ MailActivity Context::mail_activity(std::string_view sender, const std::vector<s
     for (auto i : *list) {
       const Event& e = events_[i];
       if (!window.contains(e.time)) continue;
-      if (e.process_hash == to_lower(h) && (e.has_category("process") || e.action.find("exec") != std::string::npos ||
-                                            e.action.find("start") != std::string::npos)) {
+      if (e.process_hash == to_lower(h) &&
+          (e.has_category("process") || e.action.find("exec") != std::string::npos ||
+           e.action.find("start") != std::string::npos)) {
         m.attachment_executed = true;
         if (!e.host.empty()) m.hosts_with_file.insert(e.host);
       } else if (e.file_hash == to_lower(h) && e.has_category("file")) {
@@ -478,7 +517,8 @@ MailActivity Context::mail_activity(std::string_view sender, const std::vector<s
   return m;
 }
 
-ConnectionSummary Context::connections(std::string_view from_host, std::string_view to_host, TimeWindow window) const {
+ConnectionSummary Context::connections(std::string_view from_host, std::string_view to_host,
+                                       TimeWindow window) const {
   ConnectionSummary s;
   const std::string from = host_key(from_host), to = host_key(to_host);
   const auto* list = lookup(events_by_host_, from);

@@ -25,7 +25,8 @@ namespace soc {
 struct Asset {
   std::string host;  // as written in the inventory (display form)
   std::string ip;
-  std::string role;  // domain_controller, database, scada, file_server, web_server, workstation, ...
+  std::string
+      role;  // domain_controller, database, scada, file_server, web_server, workstation, ...
   std::string criticality;  // critical, high, medium, low
   std::string owner;
   std::string os;
@@ -117,7 +118,8 @@ struct Baseline {
 
 class Context {
  public:
-  static Result<std::shared_ptr<const Context>> load(const std::string& dir, const NormalizerRegistry& normalizers,
+  static Result<std::shared_ptr<const Context>> load(const std::string& dir,
+                                                     const NormalizerRegistry& normalizers,
                                                      int utc_offset_minutes);
   static std::shared_ptr<const Context> empty();
 
@@ -140,7 +142,8 @@ class Context {
   AuthSummary authentications_of(std::string_view user, TimeWindow window) const;
   MailActivity mail_activity(std::string_view sender, const std::vector<std::string>& recipients,
                              const std::vector<std::string>& hashes, TimeWindow window) const;
-  ConnectionSummary connections(std::string_view from_host, std::string_view to_host, TimeWindow window) const;
+  ConnectionSummary connections(std::string_view from_host, std::string_view to_host,
+                                TimeWindow window) const;
   bool process_executed(std::string_view hash, TimeWindow window) const;
   Baseline user_baseline(std::string_view user, TimeWindow window) const;
   Baseline host_baseline(std::string_view host, TimeWindow window) const;
@@ -161,7 +164,8 @@ class Context {
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> host_facts_;
   std::vector<Event> events_;  // sorted by time
   std::unordered_map<std::string, std::vector<std::uint32_t>> events_by_user_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> events_by_host_;  // host.name, source and destination
+  std::unordered_map<std::string, std::vector<std::uint32_t>>
+      events_by_host_;  // host.name, source and destination
   std::unordered_map<std::string, std::vector<std::uint32_t>> events_by_hash_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> events_by_email_;
   std::vector<HistoryRecord> history_;
@@ -170,6 +174,7 @@ class Context {
 };
 
 // Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of fields.
-Result<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, char separator = ',');
+Result<std::vector<std::vector<std::string>>> parse_csv(std::string_view text,
+                                                        char separator = ',');
 
 }  // namespace soc

@@ -34,17 +34,22 @@ std::optional<SourceFormat> source_format_from_string(std::string_view name) {
 
 std::string_view to_string(Severity severity) {
   switch (severity) {
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
   }
   return "low";
 }
 
 std::optional<Severity> severity_from_string(std::string_view name) {
   const std::string s = to_lower(trim(name));
-  if (s == "critical" || s == "crit" || s == "very-high" || s == "fatal" || s == "4" || s == "5") return Severity::kCritical;
+  if (s == "critical" || s == "crit" || s == "very-high" || s == "fatal" || s == "4" || s == "5")
+    return Severity::kCritical;
   if (s == "high" || s == "3" || s == "error" || s == "severe") return Severity::kHigh;
   if (s == "medium" || s == "moderate" || s == "2" || s == "warning") return Severity::kMedium;
   if (s == "low" || s == "informational" || s == "info" || s == "information" || s == "1" ||

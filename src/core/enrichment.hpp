@@ -25,8 +25,8 @@ struct IntelFacts {
   std::optional<int> engines_malicious;
   std::optional<int> engines_suspicious;
   std::optional<int> engines_total;
-  std::string malware_family;  // popular_threat_classification / suggested label
-  std::string threat_category; // "trojan", "infostealer", ...
+  std::string malware_family;   // popular_threat_classification / suggested label
+  std::string threat_category;  // "trojan", "infostealer", ...
   std::optional<TimestampMs> first_submission;
   std::optional<int> community_reputation;
   // AbuseIPDB
@@ -39,9 +39,9 @@ struct IntelFacts {
   std::string usage_type;
   std::optional<bool> is_tor;
   // GreyNoise
-  std::string noise_classification;  // "malicious", "benign", "unknown"
-  std::optional<bool> internet_noise; // seen mass-scanning the internet
-  std::optional<bool> riot;           // known benign business service
+  std::string noise_classification;    // "malicious", "benign", "unknown"
+  std::optional<bool> internet_noise;  // seen mass-scanning the internet
+  std::optional<bool> riot;            // known benign business service
   std::vector<std::string> tags;
   std::string actor;
   std::optional<TimestampMs> first_seen;
@@ -54,10 +54,10 @@ struct IntelFacts {
   std::string country;  // ISO 3166 alpha-2
   std::optional<std::uint32_t> asn;
   std::string as_owner;
-  std::vector<int> open_ports;             // Shodan
-  std::vector<std::string> vulns;          // Shodan CVEs
-  std::vector<std::string> resolutions;    // VT: domains for an IP, IPs for a domain
-  std::string certificate_issuer;          // VT last_https_certificate
+  std::vector<int> open_ports;           // Shodan
+  std::vector<std::string> vulns;        // Shodan CVEs
+  std::vector<std::string> resolutions;  // VT: domains for an IP, IPs for a domain
+  std::string certificate_issuer;        // VT last_https_certificate
   std::optional<bool> certificate_self_signed;
   // MISP / OpenCTI / lists
   std::vector<std::string> events;  // MISP event infos, OpenCTI reports
@@ -68,12 +68,12 @@ struct IntelFacts {
 struct Enrichment {
   std::string observable;  // normalized value
   ObservableType type{};
-  std::string provider;    // "virustotal", "abuseipdb", ...
+  std::string provider;  // "virustotal", "abuseipdb", ...
   LookupStatus status = LookupStatus::kSkipped;
   Verdict verdict = Verdict::kUnknown;
   IntelFacts facts;
   std::optional<TimestampMs> fetched_at;
-  std::string error;       // for status error/timeout/rate_limited: what happened
+  std::string error;  // for status error/timeout/rate_limited: what happened
 };
 using EnrichmentPtr = std::shared_ptr<const Enrichment>;
 

@@ -7,16 +7,16 @@
 namespace soc {
 namespace {
 constexpr std::array<std::pair<ObservableType, std::string_view>, 20> kTypeNames{{
-    {ObservableType::kIpv4, "ipv4"},     {ObservableType::kIpv6, "ipv6"},
-    {ObservableType::kDomain, "domain"}, {ObservableType::kUrl, "url"},
-    {ObservableType::kEmail, "email"},   {ObservableType::kMd5, "md5"},
-    {ObservableType::kSha1, "sha1"},     {ObservableType::kSha256, "sha256"},
-    {ObservableType::kSha512, "sha512"}, {ObservableType::kUser, "user"},
-    {ObservableType::kHost, "host"},     {ObservableType::kCve, "cve"},
-    {ObservableType::kFile, "file"},     {ObservableType::kProcess, "process"},
-    {ObservableType::kRegistry, "registry"}, {ObservableType::kCidr, "cidr"},
+    {ObservableType::kIpv4, "ipv4"},          {ObservableType::kIpv6, "ipv6"},
+    {ObservableType::kDomain, "domain"},      {ObservableType::kUrl, "url"},
+    {ObservableType::kEmail, "email"},        {ObservableType::kMd5, "md5"},
+    {ObservableType::kSha1, "sha1"},          {ObservableType::kSha256, "sha256"},
+    {ObservableType::kSha512, "sha512"},      {ObservableType::kUser, "user"},
+    {ObservableType::kHost, "host"},          {ObservableType::kCve, "cve"},
+    {ObservableType::kFile, "file"},          {ObservableType::kProcess, "process"},
+    {ObservableType::kRegistry, "registry"},  {ObservableType::kCidr, "cidr"},
     {ObservableType::kAttackId, "attack_id"}, {ObservableType::kAsn, "asn"},
-    {ObservableType::kBitcoin, "bitcoin"}, {ObservableType::kMonero, "monero"},
+    {ObservableType::kBitcoin, "bitcoin"},    {ObservableType::kMonero, "monero"},
 }};
 }  // namespace
 
@@ -57,15 +57,24 @@ bool is_decision_type(ObservableType type) {
 
 std::string_view to_string(Role role) {
   switch (role) {
-    case Role::kNone: return "";
-    case Role::kSource: return "source";
-    case Role::kDestination: return "destination";
-    case Role::kSender: return "sender";
-    case Role::kRecipient: return "recipient";
-    case Role::kAttachment: return "attachment";
-    case Role::kTarget: return "target";
-    case Role::kActor: return "actor";
-    case Role::kRelated: return "related";
+    case Role::kNone:
+      return "";
+    case Role::kSource:
+      return "source";
+    case Role::kDestination:
+      return "destination";
+    case Role::kSender:
+      return "sender";
+    case Role::kRecipient:
+      return "recipient";
+    case Role::kAttachment:
+      return "attachment";
+    case Role::kTarget:
+      return "target";
+    case Role::kActor:
+      return "actor";
+    case Role::kRelated:
+      return "related";
   }
   return "";
 }

@@ -55,9 +55,9 @@ struct Observable {
   ObservableType type{};
   std::string value;  // normalized: refanged, lower-cased where case does not matter
   Role role = Role::kNone;
-  std::string field;  // where in the alert it was found ("source.ip", "message")
+  std::string field;         // where in the alert it was found ("source.ip", "message")
   std::uint32_t offset = 0;  // byte offset in the field's text, for free-text finds
-  std::string original;  // the text as it appeared (defanged form), for free-text finds
+  std::string original;      // the text as it appeared (defanged form), for free-text finds
 
   bool same_indicator(const Observable& other) const {
     return type == other.type && value == other.value;

@@ -11,10 +11,10 @@ namespace soc {
 enum class ErrorCode {
   kInvalidArgument = 1,
   kNotFound = 2,
-  kParseError = 3,       // input is not valid JSON / CSV / YAML
-  kNotAnAlert = 4,       // valid JSON that no normalizer recognises
-  kTooLarge = 5,         // over a configured size limit
-  kTooDeep = 6,          // nesting over the limit
+  kParseError = 3,  // input is not valid JSON / CSV / YAML
+  kNotAnAlert = 4,  // valid JSON that no normalizer recognises
+  kTooLarge = 5,    // over a configured size limit
+  kTooDeep = 6,     // nesting over the limit
   kInvalidUtf8 = 7,
   kIoError = 8,
   kStoreError = 9,

@@ -1,8 +1,8 @@
 // RFC 3339 parsing without locale or time-zone database dependencies.
 #include "core/time.hpp"
 
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 
 namespace soc {
 namespace {
@@ -96,7 +96,8 @@ std::optional<TimestampMs> parse_time(std::string_view s) {
   } else if (pos != s.size()) {
     return std::nullopt;
   }
-  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return secs * 1000 + millis;
 }
@@ -119,7 +120,8 @@ std::string format_time(TimestampMs t) {
   y += m <= 2;
   const int hh = static_cast<int>(rem / 3600), mm = static_cast<int>(rem % 3600 / 60),
             ss = static_cast<int>(rem % 60);
-  if (ms != 0) return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, hh, mm, ss, ms);
+  if (ms != 0)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, hh, mm, ss, ms);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, hh, mm, ss);
 }
 

@@ -10,60 +10,90 @@ namespace soc {
 
 std::string_view to_string(Classification c) {
   switch (c) {
-    case Classification::kTruePositive: return "TRUE_POSITIVE";
-    case Classification::kFalsePositive: return "FALSE_POSITIVE";
-    case Classification::kNeedsReview: return "NEEDS_REVIEW";
+    case Classification::kTruePositive:
+      return "TRUE_POSITIVE";
+    case Classification::kFalsePositive:
+      return "FALSE_POSITIVE";
+    case Classification::kNeedsReview:
+      return "NEEDS_REVIEW";
   }
   return "NEEDS_REVIEW";
 }
 
 std::string_view to_string(Priority p) {
   switch (p) {
-    case Priority::kP1: return "P1";
-    case Priority::kP2: return "P2";
-    case Priority::kP3: return "P3";
-    case Priority::kP4: return "P4";
+    case Priority::kP1:
+      return "P1";
+    case Priority::kP2:
+      return "P2";
+    case Priority::kP3:
+      return "P3";
+    case Priority::kP4:
+      return "P4";
   }
   return "P3";
 }
 
 std::string_view to_string(EscalationLevel l) {
   switch (l) {
-    case EscalationLevel::kNone: return "none";
-    case EscalationLevel::kL2: return "L2";
-    case EscalationLevel::kL3: return "L3";
+    case EscalationLevel::kNone:
+      return "none";
+    case EscalationLevel::kL2:
+      return "L2";
+    case EscalationLevel::kL3:
+      return "L3";
   }
   return "none";
 }
 
 std::string_view to_string(ActionStatus s) {
   switch (s) {
-    case ActionStatus::kProposed: return "proposed";
-    case ActionStatus::kPendingApproval: return "pending_approval";
-    case ActionStatus::kExecuted: return "executed";
-    case ActionStatus::kFailed: return "failed";
-    case ActionStatus::kSkipped: return "skipped";
+    case ActionStatus::kProposed:
+      return "proposed";
+    case ActionStatus::kPendingApproval:
+      return "pending_approval";
+    case ActionStatus::kExecuted:
+      return "executed";
+    case ActionStatus::kFailed:
+      return "failed";
+    case ActionStatus::kSkipped:
+      return "skipped";
   }
   return "proposed";
 }
 
 std::string_view to_string(ActionType t) {
   switch (t) {
-    case ActionType::kBlockDomain: return "block_domain";
-    case ActionType::kBlockUrl: return "block_url";
-    case ActionType::kBlockIp: return "block_ip";
-    case ActionType::kPurgeEmail: return "purge_email";
-    case ActionType::kIsolateHost: return "isolate_host";
-    case ActionType::kDisableAccount: return "disable_account";
-    case ActionType::kBlockSessions: return "block_sessions";
-    case ActionType::kResetPassword: return "reset_password";
-    case ActionType::kCheckUserClicks: return "check_user_clicks";
-    case ActionType::kAuditConnections: return "audit_connections";
-    case ActionType::kCreateTicket: return "create_ticket";
-    case ActionType::kNotify: return "notify";
-    case ActionType::kOpenWarRoom: return "open_war_room";
-    case ActionType::kCloseAlert: return "close_alert";
-    case ActionType::kReopenAlert: return "reopen_alert";
+    case ActionType::kBlockDomain:
+      return "block_domain";
+    case ActionType::kBlockUrl:
+      return "block_url";
+    case ActionType::kBlockIp:
+      return "block_ip";
+    case ActionType::kPurgeEmail:
+      return "purge_email";
+    case ActionType::kIsolateHost:
+      return "isolate_host";
+    case ActionType::kDisableAccount:
+      return "disable_account";
+    case ActionType::kBlockSessions:
+      return "block_sessions";
+    case ActionType::kResetPassword:
+      return "reset_password";
+    case ActionType::kCheckUserClicks:
+      return "check_user_clicks";
+    case ActionType::kAuditConnections:
+      return "audit_connections";
+    case ActionType::kCreateTicket:
+      return "create_ticket";
+    case ActionType::kNotify:
+      return "notify";
+    case ActionType::kOpenWarRoom:
+      return "open_war_room";
+    case ActionType::kCloseAlert:
+      return "close_alert";
+    case ActionType::kReopenAlert:
+      return "reopen_alert";
   }
   return "notify";
 }
@@ -184,7 +214,11 @@ std::string to_json(const Decision& d, bool include_audit) {
   w.field("confidence", d.confidence);
   w.key("score_factors").begin_array();
   for (const auto& f : d.factors) {
-    w.begin_object().field("name", f.name).field("points", f.points).field("weight", f.weight).field("detail", f.detail);
+    w.begin_object()
+        .field("name", f.name)
+        .field("points", f.points)
+        .field("weight", f.weight)
+        .field("detail", f.detail);
     w.end_object();
   }
   w.end_array();
@@ -207,11 +241,15 @@ std::string to_json(const Decision& d, bool include_audit) {
   }
   w.end_array();
   w.key("relations").begin_array();
-  for (const auto& r : d.relations) w.begin_object().field("from", r.from).field("to", r.to).field("type", r.type).end_object();
+  for (const auto& r : d.relations)
+    w.begin_object().field("from", r.from).field("to", r.to).field("type", r.type).end_object();
   w.end_array();
   w.key("attack").begin_array();
   for (const auto& a : d.attack) {
-    w.begin_object().field("technique_id", a.technique_id).field("name", a.name).string_array("tactics", a.tactics);
+    w.begin_object()
+        .field("technique_id", a.technique_id)
+        .field("name", a.name)
+        .string_array("tactics", a.tactics);
     w.field("source", to_string(a.source));
     if (!a.evidence.empty()) w.field("evidence", a.evidence);
     if (a.predicted) w.field("predicted", true);
@@ -246,7 +284,11 @@ std::string to_json(const Decision& d, bool include_audit) {
   w.key("reasoning").begin_object().field("summary", d.summary);
   w.key("steps").begin_array();
   for (const auto& s : d.steps)
-    w.begin_object().field("thought", s.thought).field("action", s.action).field("observation", s.observation).end_object();
+    w.begin_object()
+        .field("thought", s.thought)
+        .field("action", s.action)
+        .field("observation", s.observation)
+        .end_object();
   w.end_array();
   if (!d.briefing.empty()) w.field("briefing", d.briefing);
   w.field("engine", d.engine);
@@ -254,24 +296,33 @@ std::string to_json(const Decision& d, bool include_audit) {
   w.string_array("recommendations", d.recommendations);
   w.field("mode", to_string(d.mode));
   if (include_audit && d.audit)
-    w.key("audit").begin_object().field("record", d.audit->record).field("hash", d.audit->hash).end_object();
+    w.key("audit")
+        .begin_object()
+        .field("record", d.audit->record)
+        .field("hash", d.audit->hash)
+        .end_object();
   w.end_object();
   return out;
 }
 
 std::string to_text(const Decision& d) {
-  std::string out = fmt::format("{}  {} / {} / {}  score {}  [{}]\n", d.alert_id, to_string(d.classification),
-                                to_string(d.severity), to_string(d.priority), d.risk_score, d.category);
+  std::string out =
+      fmt::format("{}  {} / {} / {}  score {}  [{}]\n", d.alert_id, to_string(d.classification),
+                  to_string(d.severity), to_string(d.priority), d.risk_score, d.category);
   out += fmt::format("  rule: {}\n", sanitize_utf8(d.rule_name));
   out += fmt::format("  why:  {}\n", sanitize_utf8(d.summary));
   std::vector<std::string> ids;
-  for (const auto& a : d.attack) ids.push_back(a.predicted ? a.technique_id + "(next?)" : a.technique_id);
+  for (const auto& a : d.attack)
+    ids.push_back(a.predicted ? a.technique_id + "(next?)" : a.technique_id);
   if (!ids.empty()) out += fmt::format("  att&ck: {}\n", join(ids, " "));
   if (d.escalation.level != EscalationLevel::kNone)
-    out += fmt::format("  escalate: {} {}\n", to_string(d.escalation.level), join(d.escalation.notify, "+"));
-  if (d.incident) out += fmt::format("  incident: {} ({} alerts)\n", d.incident->id, d.incident->alert_count);
+    out += fmt::format("  escalate: {} {}\n", to_string(d.escalation.level),
+                       join(d.escalation.notify, "+"));
+  if (d.incident)
+    out += fmt::format("  incident: {} ({} alerts)\n", d.incident->id, d.incident->alert_count);
   for (const auto& a : d.actions)
-    out += fmt::format("  - {} {} [{}]\n", to_string(a.type), sanitize_utf8(a.target), to_string(a.status));
+    out += fmt::format("  - {} {} [{}]\n", to_string(a.type), sanitize_utf8(a.target),
+                       to_string(a.status));
   for (const auto& r : d.recommendations) out += fmt::format("  > {}\n", sanitize_utf8(r));
   return out;
 }

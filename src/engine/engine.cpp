@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "core/json_writer.hpp"
-#include "parse/cef_normalizer.hpp"
 #include "core/strings.hpp"
 #include "investigate/entities.hpp"
+#include "parse/cef_normalizer.hpp"
 #include "score/score.hpp"
 
 namespace soc {
@@ -39,7 +39,8 @@ Result<KnowledgeBase> load_knowledge(const Config& config) {
   if (config.context_dir.empty()) {
     kb.context = Context::empty();
   } else {
-    auto context = Context::load(config.context_dir, *normalizers, config.organization.utc_offset_minutes);
+    auto context =
+        Context::load(config.context_dir, *normalizers, config.organization.utc_offset_minutes);
     if (!context) return std::unexpected(context.error());
     kb.context = *context;
   }
@@ -47,7 +48,8 @@ Result<KnowledgeBase> load_knowledge(const Config& config) {
 }
 
 Result<std::shared_ptr<const live::IntelHub>> load_intel(const Config& config, const Clock& clock) {
-  auto hub = live::make_intel_hub(config, clock, live::IntelOptions{.data_dir = resolve_data_dir(config)});
+  auto hub =
+      live::make_intel_hub(config, clock, live::IntelOptions{.data_dir = resolve_data_dir(config)});
   if (!hub) return std::unexpected(hub.error());
   return std::shared_ptr<const live::IntelHub>(std::move(*hub));
 }
@@ -56,7 +58,8 @@ namespace {
 EnrichmentCache::Prefetch prefetch_for(const std::shared_ptr<const live::IntelHub>& intel) {
   if (!intel || !intel->live()) return {};
   std::shared_ptr<live::LiveEnricher> enricher = intel->live();
-  return [enricher](std::span<const Observable> observables) { (void)enricher->enrich(observables); };
+  return
+      [enricher](std::span<const Observable> observables) { (void)enricher->enrich(observables); };
 }
 }  // namespace
 
@@ -68,11 +71,13 @@ Engine::Engine(Config config, KnowledgeBase knowledge, std::shared_ptr<const liv
       store_(std::move(store)),
       clock_(clock),
       extractor_(make_extractor()),
-      enrichment_(intel_ ? intel_->providers() : std::vector<std::unique_ptr<IntelProvider>>{}, prefetch_for(intel_)),
+      enrichment_(intel_ ? intel_->providers() : std::vector<std::unique_ptr<IntelProvider>>{},
+                  prefetch_for(intel_)),
       actions_(config_, store_ ? static_cast<InternalActions*>(this) : nullptr),
       parser_(static_cast<size_t>(config_.limits.max_alert_bytes) + 64) {
-  parser_ready_ = parser_.allocate(static_cast<size_t>(config_.limits.max_alert_bytes) + 64,
-                                   static_cast<size_t>(config_.limits.max_json_depth)) == simdjson::SUCCESS;
+  parser_ready_ =
+      parser_.allocate(static_cast<size_t>(config_.limits.max_alert_bytes) + 64,
+                       static_cast<size_t>(config_.limits.max_json_depth)) == simdjson::SUCCESS;
 }
 
 Engine::~Engine() {
@@ -96,7 +101,8 @@ Status Engine::prime() {
     for (const auto& m : kb_.mapper->map(copy)) {
       e.techniques.push_back(m.technique->id);
       for (const auto& t : m.technique->tactics)
-        if (std::find(e.tactics.begin(), e.tactics.end(), t) == e.tactics.end()) e.tactics.push_back(t);
+        if (std::find(e.tactics.begin(), e.tactics.end(), t) == e.tactics.end())
+          e.tactics.push_back(t);
     }
     e.classification = h.verdict;
     e.closed_by = h.closed_by;
@@ -123,7 +129,8 @@ TriageOutcome Engine::triage(const InputRecord& record, std::optional<SourceForm
   if (record.error) return reject(record, *record.error);
   if (record.kind == RecordKind::kCef) {
     if (forced && *forced != SourceFormat::kCef)
-      return reject(record, Error{ErrorCode::kInvalidArgument, "a CEF line, but --format says otherwise"});
+      return reject(record,
+                    Error{ErrorCode::kInvalidArgument, "a CEF line, but --format says otherwise"});
     auto alert = normalize_cef_line(record.bytes);
     if (!alert) return reject(record, alert.error());
     return triage_alert(std::move(*alert), record.ref);
@@ -131,16 +138,19 @@ TriageOutcome Engine::triage(const InputRecord& record, std::optional<SourceForm
   if (record.kind == RecordKind::kUnknownText)
     return reject(record, Error{ErrorCode::kParseError, "not JSON and not a CEF line"});
   if (record.bytes.size() > static_cast<size_t>(config_.limits.max_alert_bytes))
-    return reject(record, Error{ErrorCode::kTooLarge, fmt::format("alert of {} bytes exceeds the limit of {}",
-                                                                  record.bytes.size(), config_.limits.max_alert_bytes)});
-  if (!parser_ready_) return reject(record, Error{ErrorCode::kTooLarge, "cannot allocate the JSON parser"});
+    return reject(record, Error{ErrorCode::kTooLarge,
+                                fmt::format("alert of {} bytes exceeds the limit of {}",
+                                            record.bytes.size(), config_.limits.max_alert_bytes)});
+  if (!parser_ready_)
+    return reject(record, Error{ErrorCode::kTooLarge, "cannot allocate the JSON parser"});
   simdjson::dom::element doc;
   if (auto error = parser_.parse(record.bytes).get(doc); error != simdjson::SUCCESS) {
     const ErrorCode code = error == simdjson::DEPTH_ERROR  ? ErrorCode::kTooDeep
                            : error == simdjson::UTF8_ERROR ? ErrorCode::kInvalidUtf8
                            : error == simdjson::CAPACITY   ? ErrorCode::kTooLarge
                                                            : ErrorCode::kParseError;
-    return reject(record, Error{code, std::string("invalid JSON: ") + simdjson::error_message(error)});
+    return reject(record,
+                  Error{code, std::string("invalid JSON: ") + simdjson::error_message(error)});
   }
   auto alert = kb_.normalizers->normalize(doc, record.bytes, forced);
   if (!alert) return reject(record, alert.error());
@@ -182,7 +192,9 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref) {
     rec.priority = std::string(to_string(decision.priority));
     rec.risk_score = decision.risk_score;
     rec.correlation = std::move(entry);
-    if (decision.incident) rec.incident = IncidentRecord{decision.incident->id, decision.incident->alert_ids, decision.incident->tactics};
+    if (decision.incident)
+      rec.incident = IncidentRecord{decision.incident->id, decision.incident->alert_ids,
+                                    decision.incident->tactics};
     auto stamp = store_->record_triage(rec);
     if (!stamp) return TriageOutcome{ref, std::nullopt, stamp.error()};
     decision.audit = AuditStamp{stamp->record, stamp->hash};
@@ -202,7 +214,8 @@ CorrelationEntry Engine::correlation_entry(const Alert& alert, const Decision& d
     if (a.predicted || a.source == MappingSource::kCorrelation) continue;
     e.techniques.push_back(a.technique_id);
     for (const auto& t : a.tactics)
-      if (std::find(e.tactics.begin(), e.tactics.end(), t) == e.tactics.end()) e.tactics.push_back(t);
+      if (std::find(e.tactics.begin(), e.tactics.end(), t) == e.tactics.end())
+        e.tactics.push_back(t);
   }
   e.classification = std::string(to_string(d.classification));
   e.closed_by = "agent";
@@ -217,19 +230,28 @@ std::string Engine::stage_states(const Alert& alert, const std::vector<Observabl
   std::string out;
   JsonWriter w(out);
   w.begin_object();
-  w.key("normalize").begin_object().field("format", to_string(alert.format)).field("rule_name", alert.rule_name);
+  w.key("normalize")
+      .begin_object()
+      .field("format", to_string(alert.format))
+      .field("rule_name", alert.rule_name);
   if (alert.timestamp) w.field("timestamp", format_time(*alert.timestamp));
   w.field("structured_observables", static_cast<std::int64_t>(alert.observables.size() - 0));
   w.string_array("techniques_tagged", alert.technique_ids).end_object();
   w.key("extract").begin_array();
   for (const auto& o : extracted)
-    w.begin_object().field("type", to_string(o.type)).field("value", o.value).field("field", o.field).end_object();
+    w.begin_object()
+        .field("type", to_string(o.type))
+        .field("value", o.value)
+        .field("field", o.field)
+        .end_object();
   w.end_array();
   w.key("investigate").begin_object().field("category", to_string(ev.category));
   w.field("tool_calls", static_cast<std::int64_t>(ev.steps.size()));
-  w.field("outcome_queried", ev.outcome.queried).field("payload_executed", ev.outcome.payload_executed);
+  w.field("outcome_queried", ev.outcome.queried)
+      .field("payload_executed", ev.outcome.payload_executed);
   w.field("lateral_connections", ev.outcome.lateral_connections);
-  w.field("baseline_available", ev.baseline.available).string_array("new_destinations", ev.baseline.new_destinations);
+  w.field("baseline_available", ev.baseline.available)
+      .string_array("new_destinations", ev.baseline.new_destinations);
   w.field("off_hours", ev.baseline.off_hours).field("kill_chain", ev.correlation.kill_chain);
   w.field("burst_count", ev.correlation.burst_count).string_array("unknowns", ev.unknowns);
   w.end_object();
@@ -237,7 +259,9 @@ std::string Engine::stage_states(const Alert& alert, const std::vector<Observabl
   return out;
 }
 
-Status Engine::flush() { return store_ ? store_->flush() : Status{}; }
+Status Engine::flush() {
+  return store_ ? store_->flush() : Status{};
+}
 
 Status Engine::close_alert(const std::string&, const std::string&) {
   // The decision recorded with close_alert is the closure; nothing else to write.

@@ -59,7 +59,8 @@ class Engine : private InternalActions {
 
   // Loads earlier alerts (context history, stored correlation state) as history for the next ones.
   Status prime();
-  TriageOutcome triage(const InputRecord& record, std::optional<SourceFormat> forced = std::nullopt);
+  TriageOutcome triage(const InputRecord& record,
+                       std::optional<SourceFormat> forced = std::nullopt);
   TriageOutcome triage_alert(Alert alert, const std::string& ref);
   Status flush();
   Store* store() { return store_.get(); }
@@ -70,7 +71,8 @@ class Engine : private InternalActions {
   Status close_alert(const std::string& alert_id, const std::string& resolution) override;
   Status reopen_alert(const std::string& alert_id, const std::string& reason) override;
   TriageOutcome reject(const InputRecord& record, Error error);
-  std::string stage_states(const Alert& alert, const std::vector<Observable>& extracted, const Evidence& evidence) const;
+  std::string stage_states(const Alert& alert, const std::vector<Observable>& extracted,
+                           const Evidence& evidence) const;
   CorrelationEntry correlation_entry(const Alert& alert, const Decision& decision) const;
 
   Config config_;

@@ -30,8 +30,8 @@ InputRecord too_large(std::string ref, std::string_view bytes, size_t limit) {
   InputRecord r;
   r.ref = std::move(ref);
   r.bytes.assign(bytes);
-  r.error = Error{ErrorCode::kTooLarge,
-                  "alert of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " + std::to_string(limit)};
+  r.error = Error{ErrorCode::kTooLarge, "alert of " + std::to_string(bytes.size()) +
+                                            " bytes exceeds the limit of " + std::to_string(limit)};
   return r;
 }
 
@@ -68,7 +68,8 @@ bool first_line_is_whole_json(std::string_view content, size_t max_depth) {
 
 }  // namespace
 
-std::vector<InputRecord> split_records(std::string_view content, std::string_view name, const ReadLimits& limits) {
+std::vector<InputRecord> split_records(std::string_view content, std::string_view name,
+                                       const ReadLimits& limits) {
   std::vector<InputRecord> out;
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
   std::string_view body = skip_space(content);
@@ -80,8 +81,9 @@ std::vector<InputRecord> split_records(std::string_view content, std::string_vie
     }
     simdjson::dom::parser parser(body.size() + 64);
     if (parser.allocate(body.size() + 64, limits.max_depth) != simdjson::SUCCESS) {
-      out.push_back(InputRecord{std::string(name), RecordKind::kJson, std::string(body),
-                                Error{ErrorCode::kTooLarge, "cannot allocate a parser for this input"}});
+      out.push_back(
+          InputRecord{std::string(name), RecordKind::kJson, std::string(body),
+                      Error{ErrorCode::kTooLarge, "cannot allocate a parser for this input"}});
       return out;
     }
     simdjson::dom::array items;
@@ -90,8 +92,9 @@ std::vector<InputRecord> split_records(std::string_view content, std::string_vie
       const ErrorCode code = error == simdjson::DEPTH_ERROR  ? ErrorCode::kTooDeep
                              : error == simdjson::UTF8_ERROR ? ErrorCode::kInvalidUtf8
                                                              : ErrorCode::kParseError;
-      out.push_back(InputRecord{std::string(name), RecordKind::kJson, std::string(body),
-                                Error{code, std::string("JSON array: ") + simdjson::error_message(error)}});
+      out.push_back(
+          InputRecord{std::string(name), RecordKind::kJson, std::string(body),
+                      Error{code, std::string("JSON array: ") + simdjson::error_message(error)}});
       return out;
     }
     size_t index = 0;
@@ -113,24 +116,28 @@ std::vector<InputRecord> split_records(std::string_view content, std::string_vie
       out.push_back(too_large(std::string(name), doc, limits.max_alert_bytes));
       return out;
     }
-    out.push_back(InputRecord{std::string(name), RecordKind::kJson, std::string(doc), std::nullopt});
+    out.push_back(
+        InputRecord{std::string(name), RecordKind::kJson, std::string(doc), std::nullopt});
     return out;
   }
   if (looks_like_sentinel_csv(body.substr(0, body.find('\n')))) {
     // A Sentinel export: one JSON alert per row, each referenced by the line it starts on.
     auto rows = sentinel_csv_to_json(body);
     if (!rows) {
-      out.push_back(InputRecord{std::string(name), RecordKind::kJson, std::string(body), rows.error()});
+      out.push_back(
+          InputRecord{std::string(name), RecordKind::kJson, std::string(body), rows.error()});
       return out;
     }
     for (auto& row : *rows) {
       std::string ref = std::string(name) + ":" + std::to_string(row.line);
       if (row.error) {
-        out.push_back(InputRecord{std::move(ref), RecordKind::kJson, std::move(row.json), row.error});
+        out.push_back(
+            InputRecord{std::move(ref), RecordKind::kJson, std::move(row.json), row.error});
       } else if (row.json.size() > limits.max_alert_bytes) {
         out.push_back(too_large(std::move(ref), row.json, limits.max_alert_bytes));
       } else {
-        out.push_back(InputRecord{std::move(ref), RecordKind::kJson, std::move(row.json), std::nullopt});
+        out.push_back(
+            InputRecord{std::move(ref), RecordKind::kJson, std::move(row.json), std::nullopt});
       }
     }
     return out;
@@ -141,7 +148,8 @@ std::vector<InputRecord> split_records(std::string_view content, std::string_vie
 
 Result<std::string> read_file(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return fail(ErrorCode::kIoError, path + " is a directory, not a file");
+  if (std::filesystem::is_directory(path, ec))
+    return fail(ErrorCode::kIoError, path + " is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::kIoError, "cannot open " + path);
   std::ostringstream buffer;

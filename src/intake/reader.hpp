@@ -31,7 +31,8 @@ struct ReadLimits {
 };
 
 // One JSON alert, a JSON array of alerts, JSON lines, or CEF/syslog lines.
-std::vector<InputRecord> split_records(std::string_view content, std::string_view name, const ReadLimits& limits);
+std::vector<InputRecord> split_records(std::string_view content, std::string_view name,
+                                       const ReadLimits& limits);
 
 Result<std::string> read_file(const std::string& path);
 Result<std::string> read_stream_stdin();

@@ -15,38 +15,45 @@ void CorrelationIndex::add(CorrelationEntry entry) {
     if (list.empty() || entries_[list.back()].time <= t) {
       list.push_back(pos);
     } else {
-      auto at = std::upper_bound(list.begin(), list.end(), t,
-                                 [&](TimestampMs time, std::size_t p) { return time < entries_[p].time; });
+      auto at = std::upper_bound(list.begin(), list.end(), t, [&](TimestampMs time, std::size_t p) {
+        return time < entries_[p].time;
+      });
       list.insert(at, pos);
     }
   }
 }
 
-std::size_t CorrelationIndex::count(const std::string& entity, TimestampMs from, TimestampMs to) const {
+std::size_t CorrelationIndex::count(const std::string& entity, TimestampMs from,
+                                    TimestampMs to) const {
   auto it = by_entity_.find(entity);
   if (it == by_entity_.end()) return 0;
   const auto& list = it->second;
-  auto end = std::upper_bound(list.begin(), list.end(), to,
-                              [&](TimestampMs t, std::size_t pos) { return t < entries_[pos].time; });
-  auto begin = std::lower_bound(list.begin(), end, from,
-                                [&](std::size_t pos, TimestampMs t) { return entries_[pos].time < t; });
+  auto end = std::upper_bound(list.begin(), list.end(), to, [&](TimestampMs t, std::size_t pos) {
+    return t < entries_[pos].time;
+  });
+  auto begin = std::lower_bound(list.begin(), end, from, [&](std::size_t pos, TimestampMs t) {
+    return entries_[pos].time < t;
+  });
   return static_cast<std::size_t>(end - begin);
 }
 
-std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(const std::vector<std::string>& entities,
-                                                                   TimestampMs from, TimestampMs to,
-                                                                   std::size_t limit) const {
+std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(
+    const std::vector<std::string>& entities, TimestampMs from, TimestampMs to,
+    std::size_t limit) const {
   // (time, position) pairs: sorting them orders by time and puts duplicates side by side.
   std::vector<std::pair<TimestampMs, std::size_t>> hits;
   for (const auto& e : entities) {
     auto it = by_entity_.find(e);
     if (it == by_entity_.end()) continue;
     const auto& list = it->second;
-    auto end = std::upper_bound(list.begin(), list.end(), to,
-                                [&](TimestampMs t, std::size_t pos) { return t < entries_[pos].time; });
-    auto begin = std::lower_bound(list.begin(), end, from,
-                                  [&](std::size_t pos, TimestampMs t) { return entries_[pos].time < t; });
-    if (static_cast<std::size_t>(end - begin) > limit) begin = end - static_cast<std::ptrdiff_t>(limit);
+    auto end = std::upper_bound(list.begin(), list.end(), to, [&](TimestampMs t, std::size_t pos) {
+      return t < entries_[pos].time;
+    });
+    auto begin = std::lower_bound(list.begin(), end, from, [&](std::size_t pos, TimestampMs t) {
+      return entries_[pos].time < t;
+    });
+    if (static_cast<std::size_t>(end - begin) > limit)
+      begin = end - static_cast<std::ptrdiff_t>(limit);
     for (auto i = begin; i != end; ++i) hits.emplace_back(entries_[*i].time, *i);
   }
   std::sort(hits.begin(), hits.end());

@@ -7,7 +7,8 @@
 
 namespace soc {
 
-std::vector<std::string> entity_keys(const std::vector<Observable>& observables, const Context& context) {
+std::vector<std::string> entity_keys(const std::vector<Observable>& observables,
+                                     const Context& context) {
   std::vector<std::string> keys;
   for (const auto& o : observables) {
     std::string key;
@@ -17,7 +18,8 @@ std::vector<std::string> entity_keys(const std::vector<Observable>& observables,
         break;
       case ObservableType::kIpv4:
       case ObservableType::kIpv6:
-        // An inventoried IP is its host: alerts that name the host and alerts that name the IP meet.
+        // An inventoried IP is its host: alerts that name the host and alerts that name the IP
+        // meet.
         key = context.asset_by_ip(o.value) ? "host:" + context.host_key(o.value) : "ip:" + o.value;
         break;
       case ObservableType::kUser: {
@@ -29,13 +31,16 @@ std::vector<std::string> entity_keys(const std::vector<Observable>& observables,
       }
       case ObservableType::kEmail:
         if (o.role == Role::kSender) break;
-        if (const Identity* id = context.identity(o.value)) key = "user:" + to_lower(id->user);
-        else key = "email:" + o.value;
+        if (const Identity* id = context.identity(o.value))
+          key = "user:" + to_lower(id->user);
+        else
+          key = "email:" + o.value;
         break;
       default:
         break;
     }
-    if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+    if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
+      keys.push_back(std::move(key));
   }
   return keys;
 }

@@ -8,6 +8,7 @@
 
 namespace soc {
 
-std::vector<std::string> entity_keys(const std::vector<Observable>& observables, const Context& context);
+std::vector<std::string> entity_keys(const std::vector<Observable>& observables,
+                                     const Context& context);
 
 }  // namespace soc

@@ -47,25 +47,26 @@ struct IdentityHit {
 
 // Outcome evidence: did the attack work? Each flag is set only when the SIEM answered.
 struct OutcomeEvidence {
-  bool queried = false;           // the SIEM had events to ask
+  bool queried = false;                         // the SIEM had events to ask
   std::optional<AuthSummary> auth_from_source;  // brute force / login from an external source
   std::optional<MailActivity> mail;
-  int lateral_connections = 0;    // successful connections from the source to the targets
+  int lateral_connections = 0;  // successful connections from the source to the targets
   bool payload_executed = false;
-  std::vector<std::pair<std::string, std::string>> hardening;  // (host fact, value) that blunt the attack
+  std::vector<std::pair<std::string, std::string>>
+      hardening;  // (host fact, value) that blunt the attack
   std::vector<std::pair<std::string, std::string>> weaknesses;  // (host fact, value) that help it
 };
 
 struct BaselineEvidence {
   bool available = false;
-  std::string subject;                     // account or host the baseline is about
+  std::string subject;  // account or host the baseline is about
   int events = 0;
   std::vector<std::string> new_destinations;  // targets never reached in the look-back window
-  bool off_hours = false;                  // alert hour outside the subject's usual hours
-  std::string usual_hours;                 // "22:00-23:00"
+  bool off_hours = false;                     // alert hour outside the subject's usual hours
+  std::string usual_hours;                    // "22:00-23:00"
   bool unusual_source_host = false;
-  std::string unusual_country;             // the source country, when the account never logged on from it
-  bool outside_business_hours = false;     // fallback when no baseline exists
+  std::string unusual_country;  // the source country, when the account never logged on from it
+  bool outside_business_hours = false;  // fallback when no baseline exists
 };
 
 struct RelatedAlert {
@@ -76,11 +77,11 @@ struct RelatedAlert {
 };
 
 struct CorrelationEvidence {
-  int similar_true_positive = 0;   // same rule on the same entities, 30 days
+  int similar_true_positive = 0;  // same rule on the same entities, 30 days
   int similar_false_positive = 0;
   std::vector<RelatedAlert> related;  // the most recent earlier alerts on shared entities (capped)
   int related_total = 0;              // how many there were before the cap
-  int burst_count = 0;                // alerts on the same host/user within the burst window, this one included
+  int burst_count = 0;  // alerts on the same host/user within the burst window, this one included
   std::string burst_entity;
   std::vector<std::string> chain_tactics;  // kill-chain order, when the related alerts progress
   bool kill_chain = false;

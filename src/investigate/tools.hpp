@@ -31,7 +31,8 @@ class EnrichmentCache {
   // answers are then found by lookup().
   using Prefetch = std::function<void(std::span<const Observable>)>;
 
-  explicit EnrichmentCache(std::vector<std::unique_ptr<IntelProvider>> providers, Prefetch prefetch = {});
+  explicit EnrichmentCache(std::vector<std::unique_ptr<IntelProvider>> providers,
+                           Prefetch prefetch = {});
   void prefetch(std::span<const Observable> observables) const {
     if (prefetch_) prefetch_(observables);
   }
@@ -68,7 +69,8 @@ class InvestigationTool {
   virtual std::string_view name() const = 0;
   virtual std::string_view description() const = 0;  // what an LLM planner will be told
   // Runs the call, records what it found in `evidence` and appends its reasoning step(s).
-  virtual void run(const ToolCall& call, const Alert& alert, ToolEnvironment& env, Evidence& evidence) const = 0;
+  virtual void run(const ToolCall& call, const Alert& alert, ToolEnvironment& env,
+                   Evidence& evidence) const = 0;
 };
 
 // Every built-in tool, in one list: enrich, siem_query, asset_lookup, identity_lookup, history,

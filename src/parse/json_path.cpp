@@ -6,7 +6,8 @@
 namespace soc::json {
 namespace {
 
-std::optional<simdjson::dom::element> find_in(simdjson::dom::object obj, std::string_view path, int budget) {
+std::optional<simdjson::dom::element> find_in(simdjson::dom::object obj, std::string_view path,
+                                              int budget) {
   if (budget <= 0) return std::nullopt;
   simdjson::dom::element direct;
   if (obj.at_key(path).get(direct) == simdjson::SUCCESS) return direct;
@@ -29,12 +30,18 @@ std::optional<simdjson::dom::element> find(simdjson::dom::element root, std::str
 
 std::string scalar_text(simdjson::dom::element element) {
   switch (element.type()) {
-    case simdjson::dom::element_type::STRING: return std::string(element.get_string().value_unsafe());
-    case simdjson::dom::element_type::INT64: return fmt::format("{}", element.get_int64().value_unsafe());
-    case simdjson::dom::element_type::UINT64: return fmt::format("{}", element.get_uint64().value_unsafe());
-    case simdjson::dom::element_type::DOUBLE: return fmt::format("{}", element.get_double().value_unsafe());
-    case simdjson::dom::element_type::BOOL: return element.get_bool().value_unsafe() ? "true" : "false";
-    default: return {};
+    case simdjson::dom::element_type::STRING:
+      return std::string(element.get_string().value_unsafe());
+    case simdjson::dom::element_type::INT64:
+      return fmt::format("{}", element.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64:
+      return fmt::format("{}", element.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+      return fmt::format("{}", element.get_double().value_unsafe());
+    case simdjson::dom::element_type::BOOL:
+      return element.get_bool().value_unsafe() ? "true" : "false";
+    default:
+      return {};
   }
 }
 
@@ -53,7 +60,8 @@ std::string get_string(simdjson::dom::element root, std::initializer_list<std::s
   return {};
 }
 
-void collect_strings(simdjson::dom::element root, std::string_view path, std::vector<std::string>& out) {
+void collect_strings(simdjson::dom::element root, std::string_view path,
+                     std::vector<std::string>& out) {
   auto found = find(root, path);
   if (!found) return;
   for_each_item(*found, [&](simdjson::dom::element item) {
@@ -62,7 +70,8 @@ void collect_strings(simdjson::dom::element root, std::string_view path, std::ve
   });
 }
 
-std::optional<std::int64_t> get_int(simdjson::dom::element root, std::initializer_list<std::string_view> paths) {
+std::optional<std::int64_t> get_int(simdjson::dom::element root,
+                                    std::initializer_list<std::string_view> paths) {
   for (auto path : paths) {
     auto found = find(root, path);
     if (!found) continue;

@@ -14,8 +14,10 @@ std::optional<simdjson::dom::element> find(simdjson::dom::element root, std::str
 // First non-empty string among the paths; numbers are rendered as text.
 std::string get_string(simdjson::dom::element root, std::initializer_list<std::string_view> paths);
 // Every string at the path: a string, an array of strings, or numbers; empty strings skipped.
-void collect_strings(simdjson::dom::element root, std::string_view path, std::vector<std::string>& out);
-std::optional<std::int64_t> get_int(simdjson::dom::element root, std::initializer_list<std::string_view> paths);
+void collect_strings(simdjson::dom::element root, std::string_view path,
+                     std::vector<std::string>& out);
+std::optional<std::int64_t> get_int(simdjson::dom::element root,
+                                    std::initializer_list<std::string_view> paths);
 // Calls fn(item) for each item of an array, or once for a non-array element.
 template <class Fn>
 void for_each_item(simdjson::dom::element element, Fn&& fn) {

@@ -24,16 +24,22 @@ Result<Alert> NormalizerRegistry::normalize(simdjson::dom::element document, std
   std::vector<std::pair<int, const Normalizer*>> candidates;
   if (forced) {
     const Normalizer* chosen = find(*forced);
-    if (!chosen) return fail(ErrorCode::kUnsupported, std::string("no normalizer for format ") + std::string(to_string(*forced)));
+    if (!chosen)
+      return fail(ErrorCode::kUnsupported,
+                  std::string("no normalizer for format ") + std::string(to_string(*forced)));
     candidates.emplace_back(100, chosen);
   } else {
     for (const auto& n : normalizers_)
-      if (const int confidence = n->detect(document); confidence > 0) candidates.emplace_back(confidence, n.get());
-    if (candidates.empty()) return fail(ErrorCode::kNotAnAlert, "no supported alert format recognised this JSON object");
-    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      if (const int confidence = n->detect(document); confidence > 0)
+        candidates.emplace_back(confidence, n.get());
+    if (candidates.empty())
+      return fail(ErrorCode::kNotAnAlert, "no supported alert format recognised this JSON object");
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
   }
   // The most confident format first; if it cannot read the document, the next one tries.
-  Result<Alert> alert = fail(ErrorCode::kNotAnAlert, "no supported alert format could read this JSON object");
+  Result<Alert> alert =
+      fail(ErrorCode::kNotAnAlert, "no supported alert format could read this JSON object");
   for (const auto& [confidence, normalizer] : candidates) {
     alert = normalizer->normalize(document);
     if (alert) break;
@@ -50,8 +56,10 @@ ObservableType classify_address(std::string_view v) {
   bool digits_and_dots = !v.empty();
   int dots = 0;
   for (char c : v) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') digits_and_dots = false;
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      digits_and_dots = false;
   }
   if (digits_and_dots && dots == 3) return ObservableType::kIpv4;
   if (dots >= 1) {
@@ -65,7 +73,8 @@ ObservableType classify_address(std::string_view v) {
   return ObservableType::kHost;
 }
 
-void add_observable(Alert& alert, ObservableType type, std::string value, Role role, std::string_view field) {
+void add_observable(Alert& alert, ObservableType type, std::string value, Role role,
+                    std::string_view field) {
   std::string_view trimmed = trim(value);
   if (trimmed.empty() || trimmed == "-" || trimmed.size() > 2048) return;
   std::string normalized(trimmed);

@@ -45,7 +45,8 @@ void register_builtin_normalizers(NormalizerRegistry& registry);
 
 // Shared by normalizers: adds an observable from a structured field if the value is non-empty,
 // normalizing case for the types where case does not matter.
-void add_observable(Alert& alert, ObservableType type, std::string value, Role role, std::string_view field);
+void add_observable(Alert& alert, ObservableType type, std::string value, Role role,
+                    std::string_view field);
 // Guesses the type of an address-like value (IP, e-mail, domain, host name).
 ObservableType classify_address(std::string_view value);
 

@@ -14,7 +14,8 @@ std::string tactic_short_name(std::string_view name) {
       if (!out.empty() && out.back() != '-') out.push_back('-');
     } else if (c >= 'A' && c <= 'Z') {
       // CamelCase boundary ("LateralMovement")
-      if (!out.empty() && out.back() != '-' && i > 0 && name[i - 1] >= 'a' && name[i - 1] <= 'z') out.push_back('-');
+      if (!out.empty() && out.back() != '-' && i > 0 && name[i - 1] >= 'a' && name[i - 1] <= 'z')
+        out.push_back('-');
       out.push_back(static_cast<char>(c - 'A' + 'a'));
     } else {
       out.push_back(c);
@@ -41,10 +42,13 @@ std::string normalize_technique_id(std::string_view tag) {
 }
 
 void add_attack_tags(Alert& alert, const std::vector<std::string>& tags) {
-  static constexpr std::string_view kTactics[] = {
-      "reconnaissance", "resource-development", "initial-access", "execution", "persistence",
-      "privilege-escalation", "defense-evasion", "credential-access", "discovery", "lateral-movement",
-      "collection", "command-and-control", "exfiltration", "impact"};
+  static constexpr std::string_view kTactics[] = {"reconnaissance",  "resource-development",
+                                                  "initial-access",  "execution",
+                                                  "persistence",     "privilege-escalation",
+                                                  "defense-evasion", "credential-access",
+                                                  "discovery",       "lateral-movement",
+                                                  "collection",      "command-and-control",
+                                                  "exfiltration",    "impact"};
   for (const auto& tag : tags) {
     if (auto id = normalize_technique_id(tag); !id.empty()) {
       alert.technique_ids.push_back(std::move(id));

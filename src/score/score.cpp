@@ -33,10 +33,14 @@ double provider_strength(const Enrichment& e) {
   }
   if (e.provider == "shodan") return f.vulns.empty() ? 0 : 0.2;
   switch (e.verdict) {
-    case Verdict::kMalicious: return 0.9;
-    case Verdict::kSuspicious: return 0.5;
-    case Verdict::kBenign: return e.provider == "lists" ? -1 : 0;
-    default: return 0;
+    case Verdict::kMalicious:
+      return 0.9;
+    case Verdict::kSuspicious:
+      return 0.5;
+    case Verdict::kBenign:
+      return e.provider == "lists" ? -1 : 0;
+    default:
+      return 0;
   }
 }
 
@@ -71,7 +75,8 @@ void reputation_factor(const Alert& alert, const Evidence& ev, const Config& cfg
       if (e->provider == "greynoise") {
         if (s < 0) benign = true;
         if (e->facts.internet_noise && *e->facts.internet_noise && s >= 0) noise = true;
-        if (e->status == LookupStatus::kNotFound || (e->facts.internet_noise && !*e->facts.internet_noise))
+        if (e->status == LookupStatus::kNotFound ||
+            (e->facts.internet_noise && !*e->facts.internet_noise))
           unknown_to_greynoise = true;
       }
       if (s < 0) {
@@ -91,7 +96,8 @@ void reputation_factor(const Alert& alert, const Evidence& ev, const Config& cfg
     }
     double strength = std::min(1.0, strongest + 0.05 * std::max(0, agreeing - 1));
     std::vector<std::string> notes;
-    if (!strongest_provider.empty()) notes.push_back(fmt::format("strongest source {}", strongest_provider));
+    if (!strongest_provider.empty())
+      notes.push_back(fmt::format("strongest source {}", strongest_provider));
     if (agreeing > 1) notes.push_back(fmt::format("{} sources agree", agreeing));
     if (benign) {
       strength *= 0.3;
@@ -108,8 +114,8 @@ void reputation_factor(const Alert& alert, const Evidence& ev, const Config& cfg
       notes.push_back("on an allow-list");
     }
     if (!malicious.empty() && !clean.empty())
-      rep.disagreements.push_back(fmt::format("{}: {} say malicious, {} say benign", value, join(malicious, ", "),
-                                              join(clean, ", ")));
+      rep.disagreements.push_back(fmt::format("{}: {} say malicious, {} say benign", value,
+                                              join(malicious, ", "), join(clean, ", ")));
     if (allowed) rep.allow_listed = true;
     if (strength > best || (best == 0 && rep.observable.empty() && !malicious.empty())) {
       best = strength;
@@ -126,10 +132,11 @@ void reputation_factor(const Alert& alert, const Evidence& ev, const Config& cfg
   if (by_observable.empty()) {
     f.detail = "No external observable to look up.";
   } else if (rep.observable.empty() || best == 0) {
-    f.detail = rep.allow_listed ? "Observables are allow-listed." : "No provider incriminates any observable.";
+    f.detail = rep.allow_listed ? "Observables are allow-listed."
+                                : "No provider incriminates any observable.";
   } else {
-    f.detail = fmt::format("{} rated {:.2f} for a {} alert ({}).", rep.observable, best, to_string(ev.category),
-                           best_detail);
+    f.detail = fmt::format("{} rated {:.2f} for a {} alert ({}).", rep.observable, best,
+                           to_string(ev.category), best_detail);
   }
   if (rep.allow_listed) {
     f.points -= 10;
@@ -151,9 +158,10 @@ void detection_severity_factor(const Alert& alert, RiskScore& out) {
                    : *alert.source_severity == Severity::kMedium ? 4
                                                                  : 0;
   const double weight = 1.0 - std::clamp(out.reputation.strength, 0.0, 1.0);
-  out.factors.push_back({"detection_severity", std::round(base * weight), weight,
-                         fmt::format("The source rates it {}{}.", to_string(*alert.source_severity),
-                                     weight < 1 ? ", discounted by what threat intelligence already says" : "")});
+  out.factors.push_back(
+      {"detection_severity", std::round(base * weight), weight,
+       fmt::format("The source rates it {}{}.", to_string(*alert.source_severity),
+                   weight < 1 ? ", discounted by what threat intelligence already says" : "")});
 }
 
 void asset_factor(const Evidence& ev, RiskScore& out) {
@@ -167,10 +175,11 @@ void asset_factor(const Evidence& ev, RiskScore& out) {
   for (const auto& a : ev.assets)
     if (&a != top && criticality_points(a.asset->criticality) >= 12) ++others;
   points += std::min(6, 2 * others);
-  out.factors.push_back({"asset_criticality", points, 1,
-                         fmt::format("{} is a {}-criticality {}{}.", top->asset->host, top->asset->criticality,
-                                     top->asset->role.empty() ? "asset" : top->asset->role,
-                                     others ? fmt::format(", plus {} other high-value asset(s)", others) : "")});
+  out.factors.push_back(
+      {"asset_criticality", points, 1,
+       fmt::format("{} is a {}-criticality {}{}.", top->asset->host, top->asset->criticality,
+                   top->asset->role.empty() ? "asset" : top->asset->role,
+                   others ? fmt::format(", plus {} other high-value asset(s)", others) : "")});
 }
 
 void identity_factor(const Evidence& ev, RiskScore& out) {
@@ -192,7 +201,8 @@ void identity_factor(const Evidence& ev, RiskScore& out) {
     }
     if (p > points) {
       points = p;
-      detail = fmt::format("{} ({}) {}.", id.user, id.title.empty() ? id.department : id.title, why);
+      detail =
+          fmt::format("{} ({}) {}.", id.user, id.title.empty() ? id.department : id.title, why);
     }
   }
   out.factors.push_back({"identity", points, 1, detail});
@@ -208,8 +218,8 @@ void attack_factor(const Evidence& ev, RiskScore& out) {
     if (t.technique->group_count > top->technique->group_count) top = &t;
   const double points = 4 + std::min(6, top->technique->group_count / 10);
   out.factors.push_back({"attack_technique", points, 1,
-                         fmt::format("{} ({}) is used by {} known groups.", top->technique->id, top->technique->name,
-                                     top->technique->group_count)});
+                         fmt::format("{} ({}) is used by {} known groups.", top->technique->id,
+                                     top->technique->name, top->technique->group_count)});
 }
 
 bool time_sensitive(AlertCategory c) {
@@ -232,21 +242,26 @@ void time_factor(const Alert& alert, const Evidence& ev, const Config& cfg, Risk
     }
     if (!b.unusual_country.empty()) {
       points += 5;
-      why.push_back(fmt::format("from {}, a country the account never logged on from", b.unusual_country));
+      why.push_back(
+          fmt::format("from {}, a country the account never logged on from", b.unusual_country));
     }
-    if (!b.off_hours && !b.unusual_source_host && b.unusual_country.empty() && b.new_destinations.empty() &&
-        time_sensitive(ev.category)) {
+    if (!b.off_hours && !b.unusual_source_host && b.unusual_country.empty() &&
+        b.new_destinations.empty() && time_sensitive(ev.category)) {
       points -= 5;
       why.push_back(fmt::format("matches {}'s usual pattern (hours {})", b.subject, b.usual_hours));
     }
   } else if (alert.timestamp && time_sensitive(ev.category)) {
-    const int local = hour_of_day_utc(*alert.timestamp + cfg.organization.utc_offset_minutes * kMinute);
-    if (local < cfg.organization.business_hours_start || local >= cfg.organization.business_hours_end) {
+    const int local =
+        hour_of_day_utc(*alert.timestamp + cfg.organization.utc_offset_minutes * kMinute);
+    if (local < cfg.organization.business_hours_start ||
+        local >= cfg.organization.business_hours_end) {
       points += 4;
-      why.push_back(fmt::format("at {:02}:xx, outside business hours (no baseline to compare)", local));
+      why.push_back(
+          fmt::format("at {:02}:xx, outside business hours (no baseline to compare)", local));
     }
   }
-  out.factors.push_back({"time_context", points, 1, why.empty() ? "Nothing unusual about the time." : join(why, "; ") + "."});
+  out.factors.push_back({"time_context", points, 1,
+                         why.empty() ? "Nothing unusual about the time." : join(why, "; ") + "."});
 }
 
 void correlated_factor(const Alert& alert, const Evidence& ev, const Config& cfg, RiskScore& out) {
@@ -262,21 +277,24 @@ void correlated_factor(const Alert& alert, const Evidence& ev, const Config& cfg
       if (age >= 0 && age < 7 * kDay) {
         points += 10;
         new_domain = true;
-        why.push_back(fmt::format("{} registered {} before the alert", e->observable, hours_text(age)));
+        why.push_back(
+            fmt::format("{} registered {} before the alert", e->observable, hours_text(age)));
         if (f.registrant_redacted && *f.registrant_redacted) {
           points += 2;
           why.push_back("with an anonymized registrant");
         }
       } else if (age >= 0 && age < 30 * kDay) {
         points += 5;
-        why.push_back(fmt::format("{} registered {} before the alert", e->observable, hours_text(age)));
+        why.push_back(
+            fmt::format("{} registered {} before the alert", e->observable, hours_text(age)));
       }
     }
     if (f.first_submission && alert.timestamp) {
       const TimestampMs age = t - *f.first_submission;
       if (age >= 0 && age < 7 * kDay) {
         points += 5;
-        why.push_back(fmt::format("sample first seen by VirusTotal {} before the alert", hours_text(age)));
+        why.push_back(
+            fmt::format("sample first seen by VirusTotal {} before the alert", hours_text(age)));
       }
     }
     for (const auto& list : f.lists)
@@ -302,7 +320,8 @@ void correlated_factor(const Alert& alert, const Evidence& ev, const Config& cfg
   const auto& c = ev.correlation;
   if (c.kill_chain) {
     points += 15;
-    why.push_back("tactics progress across alerts on the same entities: " + join(c.chain_tactics, " -> "));
+    why.push_back("tactics progress across alerts on the same entities: " +
+                  join(c.chain_tactics, " -> "));
     const AssetHit* top = ev.most_critical_asset();
     if (top && top->asset->criticality == "critical") {
       points += 5;
@@ -318,17 +337,20 @@ void correlated_factor(const Alert& alert, const Evidence& ev, const Config& cfg
                               cfg.correlation.burst_window_minutes));
   }
   points = std::min(40.0, points);
-  out.factors.push_back(
-      {"correlated_signals", points, 1, why.empty() ? "No correlated weak signal." : join(why, "; ") + "."});
+  out.factors.push_back({"correlated_signals", points, 1,
+                         why.empty() ? "No correlated weak signal." : join(why, "; ") + "."});
 }
 
 void history_factor(const Evidence& ev, const Config& cfg, RiskScore& out) {
   const auto& c = ev.correlation;
-  const double points = std::min(9, 3 * c.similar_true_positive) - std::min(12, 4 * c.similar_false_positive);
-  std::string detail = "No similar alert in the last " + std::to_string(cfg.correlation.history_days) + " days.";
+  const double points =
+      std::min(9, 3 * c.similar_true_positive) - std::min(12, 4 * c.similar_false_positive);
+  std::string detail =
+      "No similar alert in the last " + std::to_string(cfg.correlation.history_days) + " days.";
   if (c.similar_true_positive || c.similar_false_positive)
-    detail = fmt::format("Same rule on these entities in {} days: {} confirmed, {} closed as false positive.",
-                         cfg.correlation.history_days, c.similar_true_positive, c.similar_false_positive);
+    detail = fmt::format(
+        "Same rule on these entities in {} days: {} confirmed, {} closed as false positive.",
+        cfg.correlation.history_days, c.similar_true_positive, c.similar_false_positive);
   out.factors.push_back({"similar_alert_history", points, 1, detail});
 }
 
@@ -341,8 +363,9 @@ void outcome_factor(const Evidence& ev, RiskScore& out) {
     if (a.successes > 0) {
       points += 40;
       out.attack_succeeded = true;
-      why.push_back(fmt::format("{} successful login(s) from the source after {} failures: probable compromise",
-                                a.successes, a.failures));
+      why.push_back(fmt::format(
+          "{} successful login(s) from the source after {} failures: probable compromise",
+          a.successes, a.failures));
     } else if (a.failures > 0) {
       points -= 15;
       out.attack_failed = true;
@@ -375,7 +398,8 @@ void outcome_factor(const Evidence& ev, RiskScore& out) {
   if (o.lateral_connections > 0) {
     points += 10;
     out.attack_succeeded = true;
-    why.push_back(fmt::format("{} successful connection(s) from the source to the targets", o.lateral_connections));
+    why.push_back(fmt::format("{} successful connection(s) from the source to the targets",
+                              o.lateral_connections));
   }
   double hardening = 0;
   for (const auto& [key, value] : o.hardening) {
@@ -388,7 +412,8 @@ void outcome_factor(const Evidence& ev, RiskScore& out) {
     why.push_back(fmt::format("{}={} on the target weakens it", key, value));
   }
   if (!o.queried && why.empty()) why.push_back("no event history to establish the outcome");
-  out.factors.push_back({"outcome", points, 1, why.empty() ? "No outcome evidence either way." : join(why, "; ") + "."});
+  out.factors.push_back({"outcome", points, 1,
+                         why.empty() ? "No outcome evidence either way." : join(why, "; ") + "."});
 }
 
 }  // namespace
@@ -410,7 +435,8 @@ RiskScore score_alert(const Alert& alert, const Evidence& ev, const Config& cfg)
 
   // Confidence: how much of the picture the evidence covers, and whether sources agree.
   double confidence = 0.5;
-  if (!out.reputation.malicious_providers.empty() && out.reputation.disagreements.empty()) confidence += 0.15;
+  if (!out.reputation.malicious_providers.empty() && out.reputation.disagreements.empty())
+    confidence += 0.15;
   if (ev.outcome.queried) confidence += 0.15;
   if (!ev.assets.empty() || !ev.identities.empty()) confidence += 0.1;
   if (ev.baseline.available) confidence += 0.05;

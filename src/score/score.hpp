@@ -22,11 +22,11 @@ struct ScoreFactor {
 };
 
 struct ReputationSummary {
-  double strength = 0;            // 0..1, after category weights and GreyNoise context
-  std::string observable;         // the most incriminated observable
+  double strength = 0;     // 0..1, after category weights and GreyNoise context
+  std::string observable;  // the most incriminated observable
   std::vector<std::string> malicious_providers;  // providers that call it malicious
-  bool benign_noise = false;      // GreyNoise benign / RIOT
-  bool opportunistic = false;     // seen mass-scanning the internet
+  bool benign_noise = false;                     // GreyNoise benign / RIOT
+  bool opportunistic = false;                    // seen mass-scanning the internet
   bool allow_listed = false;
   std::vector<std::string> disagreements;
 };

@@ -6,8 +6,9 @@
 namespace soc {
 namespace {
 
-Decision decision_with(std::vector<Action> actions, Classification c = Classification::kTruePositive,
-                       Priority p = Priority::kP2, int score = 60) {
+Decision decision_with(std::vector<Action> actions,
+                       Classification c = Classification::kTruePositive, Priority p = Priority::kP2,
+                       int score = 60) {
   Decision d;
   d.classification = c;
   d.priority = p;
@@ -70,8 +71,10 @@ TEST(Act, SemiAutonomousClosesOnlyHighConfidenceFalsePositives) {
   cfg.mode = OperatingMode::kSemiAutonomous;
   FakeInternal internal;
   ActionRunner runner(cfg, &internal);
-  Decision low = decision_with({action(ActionType::kCloseAlert)}, Classification::kFalsePositive, Priority::kP4, 10);
-  Decision grey = decision_with({action(ActionType::kCloseAlert)}, Classification::kFalsePositive, Priority::kP4, 20);
+  Decision low = decision_with({action(ActionType::kCloseAlert)}, Classification::kFalsePositive,
+                               Priority::kP4, 10);
+  Decision grey = decision_with({action(ActionType::kCloseAlert)}, Classification::kFalsePositive,
+                                Priority::kP4, 20);
   runner.apply(low);
   runner.apply(grey);
   EXPECT_EQ(low.actions[0].status, ActionStatus::kExecuted);
@@ -109,8 +112,8 @@ TEST(Act, IrreversibleContainmentOnP1AlwaysWaits) {
   cfg.mode = OperatingMode::kAutonomous;
   ActionRunner runner(cfg);
   runner.add_connector(std::make_unique<RecordingConnector>(false));
-  Decision d = decision_with({action(ActionType::kPurgeEmail, false), action(ActionType::kIsolateHost),
-                              action(ActionType::kBlockIp)},
+  Decision d = decision_with({action(ActionType::kPurgeEmail, false),
+                              action(ActionType::kIsolateHost), action(ActionType::kBlockIp)},
                              Classification::kTruePositive, Priority::kP1, 95);
   runner.apply(d);
   EXPECT_EQ(d.actions[0].status, ActionStatus::kPendingApproval);

@@ -9,7 +9,8 @@ namespace soc {
 namespace {
 
 const AttackCatalog& catalog() {
-  static auto loaded = AttackCatalog::load(std::string(SOC_TRIAGE_TEST_DATA_DIR) + "/../../data/attack/techniques.tsv");
+  static auto loaded = AttackCatalog::load(std::string(SOC_TRIAGE_TEST_DATA_DIR) +
+                                           "/../../data/attack/techniques.tsv");
   EXPECT_TRUE(loaded.has_value());
   return **loaded;
 }
@@ -47,15 +48,17 @@ TEST(Decide, ScoreBandsFollowTheConfiguredThresholds) {
                         Band{60, Classification::kTruePositive, Severity::kHigh, Priority::kP2},
                         Band{30, Classification::kNeedsReview, Severity::kMedium, Priority::kP3},
                         Band{10, Classification::kFalsePositive, Severity::kLow, Priority::kP4}}) {
-    const Decision d = decide(make_alert(), Evidence{}, score_of(b.score), cfg, catalog(), incidents);
+    const Decision d =
+        decide(make_alert(), Evidence{}, score_of(b.score), cfg, catalog(), incidents);
     EXPECT_EQ(d.classification, b.classification) << b.score;
     EXPECT_EQ(d.severity, b.severity) << b.score;
     EXPECT_EQ(d.priority, b.priority) << b.score;
   }
   Config strict;
   strict.thresholds.review = 35;
-  EXPECT_EQ(decide(make_alert(), Evidence{}, score_of(30), strict, catalog(), incidents).classification,
-            Classification::kFalsePositive);
+  EXPECT_EQ(
+      decide(make_alert(), Evidence{}, score_of(30), strict, catalog(), incidents).classification,
+      Classification::kFalsePositive);
 }
 
 TEST(Decide, FalsePositivesAreClosedWithTheirReasoning) {
@@ -116,7 +119,8 @@ TEST(Decide, VipMeansL2WithSms) {
   ev.identities = {{&ceo, "ceo@corp.test", Role::kRecipient}};
   const Decision d = decide(make_alert(), ev, score_of(40), Config{}, catalog(), incidents);
   EXPECT_EQ(d.escalation.level, EscalationLevel::kL2);
-  EXPECT_NE(std::find(d.escalation.notify.begin(), d.escalation.notify.end(), "sms"), d.escalation.notify.end());
+  EXPECT_NE(std::find(d.escalation.notify.begin(), d.escalation.notify.end(), "sms"),
+            d.escalation.notify.end());
   EXPECT_TRUE(has_action(d, ActionType::kNotify));
 }
 
@@ -131,8 +135,9 @@ TEST(Decide, BurstTriggersContainmentPendingValidation) {
   ASSERT_NE(it, d.actions.end());
   EXPECT_TRUE(it->requires_approval);
   ev.correlation.burst_count = 4;
-  EXPECT_FALSE(has_action(decide(make_alert("a2"), ev, score_of(55), Config{}, catalog(), incidents),
-                          ActionType::kIsolateHost));
+  EXPECT_FALSE(
+      has_action(decide(make_alert("a2"), ev, score_of(55), Config{}, catalog(), incidents),
+                 ActionType::kIsolateHost));
 }
 
 TEST(Decide, KillChainOpensOneIncidentAndReopensTheClosedEntryPoint) {
@@ -157,7 +162,8 @@ TEST(Decide, KillChainOpensOneIncidentAndReopensTheClosedEntryPoint) {
   }));
   // A later alert of the same chain joins the same incident.
   ev.correlation.related = {{&earlier, "host:wks-1", 40}};
-  const Decision later = decide(make_alert("later"), ev, score_of(90), Config{}, catalog(), incidents);
+  const Decision later =
+      decide(make_alert("later"), ev, score_of(90), Config{}, catalog(), incidents);
   ASSERT_TRUE(later.incident.has_value());
   EXPECT_EQ(later.incident->id, d.incident->id);
   EXPECT_EQ(later.incident->alert_count, 3u);
@@ -170,7 +176,8 @@ TEST(Decide, LateralMovementToDomainControllerPredictsCredentialDumping) {
   ev.category = AlertCategory::kLateralMovement;
   ev.assets = {{&dc, "srv-dc-01", Role::kTarget}};
   const Decision d = decide(make_alert(), ev, score_of(80), Config{}, catalog(), incidents);
-  auto it = std::find_if(d.attack.begin(), d.attack.end(), [](const AttackEntry& a) { return a.technique_id == "T1003"; });
+  auto it = std::find_if(d.attack.begin(), d.attack.end(),
+                         [](const AttackEntry& a) { return a.technique_id == "T1003"; });
   ASSERT_NE(it, d.attack.end());
   EXPECT_TRUE(it->predicted);
 }

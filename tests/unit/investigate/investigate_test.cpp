@@ -10,11 +10,15 @@
 namespace soc {
 namespace {
 
-std::string data_dir() { return std::string(SOC_TRIAGE_TEST_DATA_DIR) + "/../../data"; }
+std::string data_dir() {
+  return std::string(SOC_TRIAGE_TEST_DATA_DIR) + "/../../data";
+}
 
 struct Fixture {
-  std::shared_ptr<const AttackCatalog> catalog = *AttackCatalog::load(data_dir() + "/attack/techniques.tsv");
-  std::shared_ptr<const AttackMapper> mapper = *AttackMapper::load(catalog, data_dir() + "/knowledge");
+  std::shared_ptr<const AttackCatalog> catalog =
+      *AttackCatalog::load(data_dir() + "/attack/techniques.tsv");
+  std::shared_ptr<const AttackMapper> mapper =
+      *AttackMapper::load(catalog, data_dir() + "/knowledge");
 };
 
 Fixture& fixture() {
@@ -32,7 +36,8 @@ Alert titled(std::string title) {
 
 TEST(Categorize, FromTechniquesAndObservables) {
   auto category_of = [](Alert a) { return categorize(a, fixture().mapper->map(a)); };
-  EXPECT_EQ(category_of(titled("Failed SSH login attempts > 50 in 5 min")), AlertCategory::kBruteForce);
+  EXPECT_EQ(category_of(titled("Failed SSH login attempts > 50 in 5 min")),
+            AlertCategory::kBruteForce);
   EXPECT_EQ(category_of(titled("Unusual SMB/RPC activity")), AlertCategory::kLateralMovement);
   EXPECT_EQ(category_of(titled("Suspicious PowerShell execution")), AlertCategory::kExecution);
   Alert mail = titled("Message reported by user");
@@ -117,7 +122,8 @@ TEST(Planner, BurstCountsEarlierAlertsOnTheSameHost) {
   CorrelationIndex history;
   Alert a = titled("Suspicious PowerShell execution");
   a.observables.push_back({ObservableType::kHost, "wks-9", Role::kTarget, "host.name", 0});
-  for (int i = 1; i <= 4; ++i) history.add(entry("p" + std::to_string(i), *a.timestamp - i * kMinute, {"host:wks-9"}));
+  for (int i = 1; i <= 4; ++i)
+    history.add(entry("p" + std::to_string(i), *a.timestamp - i * kMinute, {"host:wks-9"}));
   history.add(entry("old", *a.timestamp - kHour, {"host:wks-9"}));
   ToolEnvironment env{cfg, *context, *fixture().mapper, cache, history};
   const Evidence ev = DeterministicPlanner().investigate(a, env);

@@ -33,8 +33,8 @@ TEST_F(RegistryTest, BuiltinsAreRegistered) {
   ASSERT_NE(registry_.find(SourceFormat::kEcs), nullptr);
   ASSERT_NE(registry_.find(SourceFormat::kGeneric), nullptr);
   EXPECT_EQ(registry_.find(SourceFormat::kEcs)->format(), SourceFormat::kEcs);
-  for (SourceFormat f : {SourceFormat::kSplunk, SourceFormat::kSentinel, SourceFormat::kSecops, SourceFormat::kWazuh,
-                         SourceFormat::kOcsf, SourceFormat::kCef})
+  for (SourceFormat f : {SourceFormat::kSplunk, SourceFormat::kSentinel, SourceFormat::kSecops,
+                         SourceFormat::kWazuh, SourceFormat::kOcsf, SourceFormat::kCef})
     EXPECT_NE(registry_.find(f), nullptr) << to_string(f);
 }
 

@@ -41,11 +41,13 @@ const ScoreFactor& factor(const RiskScore& s, std::string_view name) {
 TEST(Score, TotalIsTheClampedSumOfFactors) {
   Evidence ev;
   ev.category = AlertCategory::kMalware;
-  ev.enrichments.push_back(intel("virustotal", "h", LookupStatus::kOk, Verdict::kMalicious,
-                                 [](IntelFacts& f) { f.engines_malicious = 30, f.engines_total = 70; }));
+  ev.enrichments.push_back(
+      intel("virustotal", "h", LookupStatus::kOk, Verdict::kMalicious,
+            [](IntelFacts& f) { f.engines_malicious = 30, f.engines_total = 70; }));
   const auto s = score_alert(alert_at(kAlertTime), ev, Config{});
-  const double sum = std::accumulate(s.factors.begin(), s.factors.end(), 0.0,
-                                     [](double acc, const ScoreFactor& f) { return acc + f.points; });
+  const double sum =
+      std::accumulate(s.factors.begin(), s.factors.end(), 0.0,
+                      [](double acc, const ScoreFactor& f) { return acc + f.points; });
   EXPECT_EQ(s.total, static_cast<int>(std::lround(sum)));
   for (const auto& f : s.factors) EXPECT_FALSE(f.detail.empty()) << f.name;
 }
@@ -53,10 +55,12 @@ TEST(Score, TotalIsTheClampedSumOfFactors) {
 TEST(Score, EngineDetectionsDriveReputationForFiles) {
   Evidence many, few;
   many.category = few.category = AlertCategory::kPhishing;
-  many.enrichments.push_back(intel("virustotal", "h", LookupStatus::kOk, Verdict::kMalicious,
-                                   [](IntelFacts& f) { f.engines_malicious = 47, f.engines_total = 72; }));
-  few.enrichments.push_back(intel("virustotal", "h", LookupStatus::kOk, Verdict::kSuspicious,
-                                  [](IntelFacts& f) { f.engines_malicious = 2, f.engines_total = 72; }));
+  many.enrichments.push_back(
+      intel("virustotal", "h", LookupStatus::kOk, Verdict::kMalicious,
+            [](IntelFacts& f) { f.engines_malicious = 47, f.engines_total = 72; }));
+  few.enrichments.push_back(
+      intel("virustotal", "h", LookupStatus::kOk, Verdict::kSuspicious,
+            [](IntelFacts& f) { f.engines_malicious = 2, f.engines_total = 72; }));
   const auto a = score_alert(alert_at(kAlertTime), many, Config{});
   const auto b = score_alert(alert_at(kAlertTime), few, Config{});
   EXPECT_EQ(factor(a, "ioc_reputation").points, 40);
@@ -82,8 +86,9 @@ TEST(Score, GreyNoiseBenignScannerLowersTheThreat) {
   Evidence plain, benign;
   plain.category = benign.category = AlertCategory::kReconnaissance;
   plain.enrichments.push_back(abuse);
-  benign.enrichments = {abuse, intel("greynoise", "203.0.113.5", LookupStatus::kOk, Verdict::kBenign,
-                                     [](IntelFacts& f) { f.riot = true, f.internet_noise = true; })};
+  benign.enrichments = {abuse,
+                        intel("greynoise", "203.0.113.5", LookupStatus::kOk, Verdict::kBenign,
+                              [](IntelFacts& f) { f.riot = true, f.internet_noise = true; })};
   const auto p = score_alert(alert_at(kAlertTime), plain, Config{});
   const auto b = score_alert(alert_at(kAlertTime), benign, Config{});
   EXPECT_LT(factor(b, "ioc_reputation").points, factor(p, "ioc_reputation").points / 2);
@@ -96,7 +101,8 @@ TEST(Score, FlaggedButUnknownToGreyNoiseIsWeightedUp) {
   Evidence alone, unseen;
   alone.category = unseen.category = AlertCategory::kCommandAndControl;
   alone.enrichments = {vt};
-  unseen.enrichments = {vt, intel("greynoise", "203.0.113.5", LookupStatus::kNotFound, Verdict::kUnknown)};
+  unseen.enrichments = {
+      vt, intel("greynoise", "203.0.113.5", LookupStatus::kNotFound, Verdict::kUnknown)};
   EXPECT_GT(factor(score_alert(alert_at(kAlertTime), unseen, Config{}), "ioc_reputation").points,
             factor(score_alert(alert_at(kAlertTime), alone, Config{}), "ioc_reputation").points);
 }
@@ -114,8 +120,9 @@ TEST(Score, FailedLookupsAreNeverReadAsClean) {
 TEST(Score, AllowListedIndicatorsSubtract) {
   Evidence ev;
   ev.category = AlertCategory::kOther;
-  ev.enrichments = {intel("lists", "198.51.100.1", LookupStatus::kOk, Verdict::kBenign,
-                          [](IntelFacts& f) { f.allow_listed = true, f.lists = {"allowlist_partners"}; })};
+  ev.enrichments = {
+      intel("lists", "198.51.100.1", LookupStatus::kOk, Verdict::kBenign,
+            [](IntelFacts& f) { f.allow_listed = true, f.lists = {"allowlist_partners"}; })};
   const auto s = score_alert(alert_at(kAlertTime), ev, Config{});
   EXPECT_LT(factor(s, "ioc_reputation").points, 0);
   EXPECT_TRUE(s.reputation.allow_listed);
@@ -135,11 +142,17 @@ TEST(Score, DomainAgeIsMeasuredFromTheAlertTime) {
   fresh.enrichments = {domain_registered(kAlertTime - 48 * kHour)};
   month.enrichments = {domain_registered(kAlertTime - 20 * kDay)};
   old.enrichments = {domain_registered(kAlertTime - 5 * 365 * kDay)};
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), fresh, Config{}), "correlated_signals").points, 12);
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), month, Config{}), "correlated_signals").points, 5);
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), old, Config{}), "correlated_signals").points, 0);
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), fresh, Config{}), "correlated_signals").points,
+            12);
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), month, Config{}), "correlated_signals").points,
+            5);
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), old, Config{}), "correlated_signals").points,
+            0);
   // The same facts judged at another alert time give another answer: the alert is the clock.
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime + 365 * kDay), fresh, Config{}), "correlated_signals").points, 0);
+  EXPECT_EQ(
+      factor(score_alert(alert_at(kAlertTime + 365 * kDay), fresh, Config{}), "correlated_signals")
+          .points,
+      0);
 }
 
 TEST(Score, AssetCriticalityAndExtraHighValueTargets) {
@@ -148,9 +161,13 @@ TEST(Score, AssetCriticalityAndExtraHighValueTargets) {
   Asset wks{"WKS-1", "10.0.0.3", "workstation", "medium", "", "", {}};
   Evidence one, three;
   one.assets = {{&wks, "wks-1", Role::kSource}};
-  three.assets = {{&wks, "wks-1", Role::kSource}, {&dc, "srv-dc-01", Role::kTarget}, {&file, "srv-file-01", Role::kTarget}};
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), one, Config{}), "asset_criticality").points, 6);
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), three, Config{}), "asset_criticality").points, 22);
+  three.assets = {{&wks, "wks-1", Role::kSource},
+                  {&dc, "srv-dc-01", Role::kTarget},
+                  {&file, "srv-file-01", Role::kTarget}};
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), one, Config{}), "asset_criticality").points,
+            6);
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), three, Config{}), "asset_criticality").points,
+            22);
 }
 
 TEST(Score, OutcomeSuccessRaisesFailureAndHardeningLower) {
@@ -185,9 +202,11 @@ TEST(Score, WithoutBaselineBusinessHoursAreTheFallback) {
   Config cfg;
   const TimestampMs midnight = kAlertTime - kAlertTime % kDay;
   EXPECT_EQ(factor(score_alert(alert_at(midnight + 3 * kHour), ev, cfg), "time_context").points, 4);
-  EXPECT_EQ(factor(score_alert(alert_at(midnight + 11 * kHour), ev, cfg), "time_context").points, 0);
+  EXPECT_EQ(factor(score_alert(alert_at(midnight + 11 * kHour), ev, cfg), "time_context").points,
+            0);
   cfg.organization.utc_offset_minutes = -10 * 60;  // 11:00 UTC is 01:00 local
-  EXPECT_EQ(factor(score_alert(alert_at(midnight + 11 * kHour), ev, cfg), "time_context").points, 4);
+  EXPECT_EQ(factor(score_alert(alert_at(midnight + 11 * kHour), ev, cfg), "time_context").points,
+            4);
 }
 
 TEST(Score, KillChainAndBurstsAreCorrelatedSignals) {
@@ -206,8 +225,10 @@ TEST(Score, SimilarFalsePositivesLowerSimilarTruePositivesRaise) {
   Evidence fp, tp;
   fp.correlation.similar_false_positive = 2;
   tp.correlation.similar_true_positive = 2;
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), fp, Config{}), "similar_alert_history").points, -8);
-  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), tp, Config{}), "similar_alert_history").points, 6);
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), fp, Config{}), "similar_alert_history").points,
+            -8);
+  EXPECT_EQ(factor(score_alert(alert_at(kAlertTime), tp, Config{}), "similar_alert_history").points,
+            6);
 }
 
 }  // namespace
