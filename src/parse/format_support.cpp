@@ -280,4 +280,11 @@ Severity severity_from_score(std::int64_t score) {
   return Severity::kLow;
 }
 
+std::optional<simdjson::dom::element> object_member(simdjson::dom::element parent,
+                                                    std::string_view key) {
+  auto found = member(parent, key);
+  if (!found || !found->is_object()) return std::nullopt;
+  return found;
+}
+
 }  // namespace soc::formats

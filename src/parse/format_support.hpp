@@ -32,6 +32,9 @@ Status check_array_sizes(simdjson::dom::element document, std::string_view what)
 
 // Member of an object or nothing (no dotted paths: callers know the shape).
 std::optional<simdjson::dom::element> member(simdjson::dom::element object, std::string_view key);
+// The member if it is an object, else nullopt.
+std::optional<simdjson::dom::element> object_member(simdjson::dom::element parent,
+                                                    std::string_view key);
 // Text of a scalar member ("" when absent, null, an object or an array).
 std::string text(simdjson::dom::element object, std::string_view key);
 // The first non-empty text among the keys.

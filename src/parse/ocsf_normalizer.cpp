@@ -9,14 +9,8 @@ namespace soc {
 namespace {
 
 using formats::member;
+using formats::object_member;
 using formats::text;
-
-std::optional<simdjson::dom::element> object_member(simdjson::dom::element parent,
-                                                    std::string_view key) {
-  auto found = member(parent, key);
-  if (!found || !found->is_object()) return std::nullopt;
-  return found;
-}
 
 // class_uid is an integer in every OCSF version; a string there is not OCSF.
 std::optional<std::int64_t> class_uid(simdjson::dom::element doc) {

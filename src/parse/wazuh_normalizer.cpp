@@ -11,14 +11,8 @@ namespace soc {
 namespace {
 
 using formats::member;
+using formats::object_member;
 using formats::text;
-
-std::optional<simdjson::dom::element> object_member(simdjson::dom::element parent,
-                                                    std::string_view key) {
-  auto found = member(parent, key);
-  if (!found || !found->is_object()) return std::nullopt;
-  return found;
-}
 
 std::string text_at(std::optional<simdjson::dom::element> object, std::string_view key) {
   return object ? text(*object, key) : std::string();
