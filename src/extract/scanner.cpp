@@ -320,6 +320,15 @@ class Scanner {
   void run();
 
  private:
+  // Length of the UTF-8 letter (IDN label character) at k, or 0 when there is none.
+  std::size_t label_letter_at(std::size_t k) const {
+    char32_t cp = 0;
+    const std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
+    return len && idna::is_label_letter(cp) ? len : 0;
+  }
+
+ public:
+ private:
   unsigned char at(std::size_t i) const { return i < n_ ? s_[i] : 0; }
   std::uint16_t cls(std::size_t i) const { return kCharClass[at(i)]; }
   bool alnum_or_underscore(std::size_t i) const { return (cls(i) & kAlnum) || at(i) == '_'; }
@@ -1298,9 +1307,7 @@ bool Scanner::try_url(std::size_t p) {
         continue;
       }
       if (kd & kHigh) {
-        char32_t cp = 0;
-        std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
-        if (len && idna::is_label_letter(cp)) {
+        if (const std::size_t len = label_letter_at(k)) {
           k += len;
           continue;
         }
@@ -1464,9 +1471,7 @@ std::uint32_t Scanner::parse_windows_path(std::size_t begin, std::size_t body, c
       continue;
     }
     if (kc & kHigh) {
-      char32_t cp = 0;
-      std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
-      if (len && idna::is_label_letter(cp)) {
+      if (const std::size_t len = label_letter_at(k)) {
         k += len;
         continue;
       }
@@ -1643,9 +1648,7 @@ void Scanner::parse_unix_path(std::size_t begin, std::size_t body) {
       continue;
     }
     if (kc & kHigh) {
-      char32_t cp = 0;
-      std::size_t len = idna::decode_utf8(s_ + k, n_ - k, cp);
-      if (len && idna::is_label_letter(cp)) {
+      if (const std::size_t len = label_letter_at(k)) {
         k += len;
         continue;
       }
