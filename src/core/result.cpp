@@ -35,6 +35,8 @@ std::string_view error_code_id(ErrorCode code) {
       return "upstream_error";
     case ErrorCode::kUnsupported:
       return "unsupported";
+    case ErrorCode::kUnauthorized:
+      return "unauthorized";
   }
   return "unknown";
 }
@@ -71,6 +73,8 @@ std::string_view error_code_description(ErrorCode code) {
       return "an upstream service failed";
     case ErrorCode::kUnsupported:
       return "the operation is not supported here";
+    case ErrorCode::kUnauthorized:
+      return "the credentials were missing or refused";
   }
   return "unknown error";
 }

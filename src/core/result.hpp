@@ -24,6 +24,7 @@ enum class ErrorCode {
   kRateLimited = 13,
   kUpstreamError = 14,
   kUnsupported = 15,
+  kUnauthorized = 16,  // credentials missing or refused (ours or an upstream's)
 };
 
 std::string_view error_code_id(ErrorCode code);           // "parse_error"

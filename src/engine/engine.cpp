@@ -118,7 +118,7 @@ Status Engine::prime() {
 
 TriageOutcome Engine::reject(const InputRecord& record, Error error) {
   if (store_) {
-    QuarantineRecord q{record.ref, error.code, error.message, record.bytes};
+    QuarantineRecord q{record.ref, error.code, error.message, record.bytes, record.inbox_id};
     if (auto s = store_->quarantine(q); !s)
       error.message += " (and it could not be quarantined: " + s.error().message + ")";
   }
@@ -133,7 +133,7 @@ TriageOutcome Engine::triage(const InputRecord& record, std::optional<SourceForm
                     Error{ErrorCode::kInvalidArgument, "a CEF line, but --format says otherwise"});
     auto alert = normalize_cef_line(record.bytes);
     if (!alert) return reject(record, alert.error());
-    return triage_alert(std::move(*alert), record.ref);
+    return triage_alert(std::move(*alert), record.ref, record.inbox_id);
   }
   if (record.kind == RecordKind::kUnknownText)
     return reject(record, Error{ErrorCode::kParseError, "not JSON and not a CEF line"});
@@ -154,10 +154,11 @@ TriageOutcome Engine::triage(const InputRecord& record, std::optional<SourceForm
   }
   auto alert = kb_.normalizers->normalize(doc, record.bytes, forced);
   if (!alert) return reject(record, alert.error());
-  return triage_alert(std::move(*alert), record.ref);
+  return triage_alert(std::move(*alert), record.ref, record.inbox_id);
 }
 
-TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref) {
+TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref,
+                                   std::optional<std::int64_t> inbox_id) {
   // Extract: indicators in free text join those from structured fields (structured roles win).
   std::vector<Observable> extracted;
   for (const auto& text : alert.texts) {
@@ -182,6 +183,7 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref) {
   if (store_) {
     TriageRecord rec;
     rec.alert_id = alert.id;
+    rec.inbox_id = inbox_id;
     rec.format = std::string(to_string(alert.format));
     rec.alert_time = alert.timestamp;
     rec.raw = std::move(alert.raw);

@@ -61,7 +61,9 @@ class Engine : private InternalActions {
   Status prime();
   TriageOutcome triage(const InputRecord& record,
                        std::optional<SourceFormat> forced = std::nullopt);
-  TriageOutcome triage_alert(Alert alert, const std::string& ref);
+  // `inbox_id`: the durable-intake row this alert came from; its triage marks it done.
+  TriageOutcome triage_alert(Alert alert, const std::string& ref,
+                             std::optional<std::int64_t> inbox_id = std::nullopt);
   Status flush();
   Store* store() { return store_.get(); }
   const Config& config() const { return config_; }

@@ -7,6 +7,7 @@
 // that still carries its bytes.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +23,8 @@ struct InputRecord {
   std::string ref;
   RecordKind kind = RecordKind::kJson;
   std::string bytes;
-  std::optional<Error> error;  // set when the record is rejected before normalization
+  std::optional<Error> error;            // set when the record is rejected before normalization
+  std::optional<std::int64_t> inbox_id;  // set when it was taken from the durable inbox
 };
 
 struct ReadLimits {

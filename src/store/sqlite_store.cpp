@@ -103,6 +103,51 @@ CREATE TABLE dictionaries(
 ) STRICT;
 )sql";
 
+// Version 3 adds durable intake on top of version 2, leaving every version-2 table and hash as
+// it was (a version-2 file is upgraded in place). inbox holds what sources delivered until it is
+// triaged: (source, dedup_key) is unique, so a retried delivery is a duplicate, not a second
+// alert. done_seq is the audit seq of the triage or quarantine that completed the row, written
+// in the same transaction as that record; the delivered bytes are then dropped from the inbox
+// (the triages or quarantine row holds them). cursors keep each source's read position,
+// committed with the alerts it covers. Neither table is in the audit chain: they record
+// delivery, not decisions.
+constexpr const char* kInboxSchema = R"sql(
+CREATE TABLE inbox(
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  dedup_key TEXT NOT NULL,
+  input_ref TEXT NOT NULL,
+  format TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  codec INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  done_seq INTEGER
+) STRICT;
+CREATE UNIQUE INDEX inbox_by_source_key ON inbox(source, dedup_key);
+CREATE INDEX inbox_pending ON inbox(id) WHERE done_seq IS NULL;
+CREATE TABLE cursors(
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr const char* kInsertInbox =
+    "INSERT INTO inbox(source, dedup_key, input_ref, format, received_at, codec, bytes) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(source, dedup_key) DO NOTHING";
+constexpr const char* kUpsertCursor =
+    "INSERT INTO cursors(name, value, updated_at) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+constexpr const char* kReadCursor = "SELECT value FROM cursors WHERE name = ?1";
+constexpr const char* kPendingInbound =
+    "SELECT id, source, input_ref, format, received_at, codec, bytes FROM inbox "
+    "WHERE done_seq IS NULL AND id > ?1 ORDER BY id LIMIT ?2";
+constexpr const char* kMarkInboxDone =
+    "UPDATE inbox SET done_seq = ?1, bytes = X'', codec = 0 WHERE id = ?2 AND done_seq IS NULL";
+constexpr const char* kInboxCounts =
+    "SELECT (SELECT count(*) FROM inbox WHERE done_seq IS NULL), "
+    "(SELECT count(*) FROM inbox WHERE done_seq IS NOT NULL)";
+
 // find_triage() probes blocks of this many seqs (the `seq >> 12` of the index above).
 constexpr int kAlertIdBlockShift = 12;
 
@@ -259,6 +304,7 @@ struct PendingTriage {
   std::string closed_by;
   std::int64_t correlation_risk_score = 0;
   std::optional<PendingIncident> incident;
+  std::optional<std::int64_t> inbox_id;
   AuditRow audit;
 };
 
@@ -267,6 +313,7 @@ struct PendingQuarantine {
   std::int64_t error_code = 0;
   std::string message;
   EncodedBlob bytes;
+  std::optional<std::int64_t> inbox_id;
   AuditRow audit;
 };
 
@@ -370,9 +417,17 @@ class SqliteStore final : public Store {
   Result<std::int64_t> quarantine_count() override;
   Result<AuditVerifyReport> verify_audit() override;
   Result<std::optional<StoredTriage>> find_triage(const std::string& alert_id) override;
+  Result<InboundOutcome> accept_inbound(std::string_view source,
+                                        std::span<const InboundAlert> alerts,
+                                        const std::optional<CursorUpdate>& cursor) override;
+  Result<std::optional<std::string>> read_cursor(std::string_view name) override;
+  Result<std::vector<PendingInbound>> pending_inbound(std::int64_t after_id,
+                                                      std::size_t limit) override;
+  Result<InboxCounts> inbox_counts() override;
 
  private:
   Status check_or_create_schema();
+  Status upgrade_from_v2();
   Status prepare_statements();
   Status read_chain_tip();
   Status load_latest_dictionary();
@@ -387,6 +442,13 @@ class SqliteStore final : public Store {
   std::expected<void, WriteFailure> write_item(const PendingQuarantine& item,
                                                std::string_view prev_hash);
   std::expected<void, WriteFailure> write_audit(const AuditRow& row, std::string_view prev_hash);
+  std::expected<void, WriteFailure> mark_inbox_done(const std::optional<std::int64_t>& inbox_id,
+                                                    std::int64_t seq);
+  std::expected<void, WriteFailure> write_inbound_once(std::string_view source,
+                                                       std::span<const InboundAlert> alerts,
+                                                       std::span<const EncodedBlob> encoded,
+                                                       const std::optional<CursorUpdate>& cursor,
+                                                       InboundOutcome& outcome);
   std::expected<void, WriteFailure> run(Statement& stmt, std::string_view context);
   Result<StoredTriage> read_triage_row(Statement& stmt);
   Result<std::int64_t> first_orphan(std::string& problem);
@@ -401,6 +463,8 @@ class SqliteStore final : public Store {
   Statement insert_triage_, insert_correlation_, upsert_incident_, insert_quarantine_;
   Statement insert_audit_, insert_dictionary_;
   Statement load_triages_, find_triage_, last_triage_seq_, load_correlation_, quarantine_count_;
+  Statement insert_inbox_, upsert_cursor_, read_cursor_, pending_inbound_, mark_inbox_done_;
+  Statement inbox_counts_;
 
   std::vector<PendingItem> pending_;
   // Chain tip including the pending batch, and the tip the database holds.
@@ -490,6 +554,7 @@ Status SqliteStore::check_or_create_schema() {
                             options_.path, *version, kSqliteStoreSchemaVersion));
   }
   if (*version == kSqliteStoreSchemaVersion) return {};
+  if (*version == 2) return upgrade_from_v2();
   if (*version > 0) {
     // Its audit hashes follow the older definitions; rewriting them would break the chain's
     // evidence, so the file is left as it is.
@@ -522,6 +587,7 @@ Status SqliteStore::check_or_create_schema() {
                                options_.path));
   } else if (*again == 0) {
     created = db_.exec(kSchemaV2, "creating the schema");
+    if (created) created = db_.exec(kInboxSchema, "creating the inbox");
     if (created) {
       created = db_.exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={}",
                                      kApplicationId, kSqliteStoreSchemaVersion)
@@ -539,6 +605,27 @@ Status SqliteStore::check_or_create_schema() {
     return created;
   }
   return db_.exec("COMMIT", "creating the schema");
+}
+
+// Version 3 only adds tables: version-2 rows and their audit hashes stay valid as they are.
+Status SqliteStore::upgrade_from_v2() {
+  if (auto s = db_.exec("BEGIN IMMEDIATE", "upgrading the schema"); !s) return s;
+  auto version = db_.query_int("PRAGMA user_version", "upgrading the schema");
+  Status upgraded;
+  if (!version) {
+    upgraded = std::unexpected(version.error());
+  } else if (*version == 2) {
+    upgraded = db_.exec(kInboxSchema, "adding the inbox");
+    if (upgraded) {
+      upgraded = db_.exec(fmt::format("PRAGMA user_version={}", kSqliteStoreSchemaVersion).c_str(),
+                          "setting the schema version");
+    }
+  }  // else another process upgraded it meanwhile
+  if (!upgraded) {
+    (void)db_.exec("ROLLBACK", "upgrading the schema");
+    return upgraded;
+  }
+  return db_.exec("COMMIT", "upgrading the schema");
 }
 
 Status SqliteStore::prepare_statements() {
@@ -565,6 +652,12 @@ Status SqliteStore::prepare_statements() {
       {&last_triage_seq_, kLastTriageSeq},
       {&load_correlation_, kLoadCorrelation},
       {&quarantine_count_, "SELECT count(*) FROM quarantine"},
+      {&insert_inbox_, kInsertInbox},
+      {&upsert_cursor_, kUpsertCursor},
+      {&read_cursor_, kReadCursor},
+      {&pending_inbound_, kPendingInbound},
+      {&mark_inbox_done_, kMarkInboxDone},
+      {&inbox_counts_, kInboxCounts},
   };
   for (const Entry& entry : entries) {
     auto stmt = Statement::prepare(db_.get(), entry.sql);
@@ -690,6 +783,7 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
   const TimestampMs now = clock_.now();
   PendingTriage item;
   item.alert_id = record.alert_id;
+  item.inbox_id = record.inbox_id;
   item.format = record.format;
   item.alert_time = record.alert_time;
   item.classification = record.classification;
@@ -758,6 +852,7 @@ Status SqliteStore::quarantine(const QuarantineRecord& record) {
   const TimestampMs now = clock_.now();
   PendingQuarantine item;
   item.input_ref = record.input_ref;
+  item.inbox_id = record.inbox_id;
   item.error_code = static_cast<std::int64_t>(record.code);
   item.message = record.message;
   // Inputs are often quarantined for being too large; keep what the store can read back and
@@ -909,6 +1004,7 @@ std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& i
         .bind(4, item.audit.time);
     if (auto r = run(upsert_incident_, "storing an incident"); !r) return r;
   }
+  if (auto r = mark_inbox_done(item.inbox_id, seq); !r) return r;
   return write_audit(item.audit, prev_hash);
 }
 
@@ -922,6 +1018,7 @@ std::expected<void, WriteFailure> SqliteStore::write_item(const PendingQuarantin
       .bind_blob(6, item.bytes.bytes)
       .bind(7, static_cast<std::int64_t>(item.bytes.codec));
   if (auto r = run(insert_quarantine_, "storing a quarantined input"); !r) return r;
+  if (auto r = mark_inbox_done(item.inbox_id, item.audit.seq); !r) return r;
   return write_audit(item.audit, prev_hash);
 }
 
@@ -935,6 +1032,128 @@ std::expected<void, WriteFailure> SqliteStore::write_audit(const AuditRow& row,
       .bind_text(6, prev_hash)
       .bind_text(7, row.hash);
   return run(insert_audit_, "appending to the audit chain");
+}
+
+std::expected<void, WriteFailure> SqliteStore::mark_inbox_done(
+    const std::optional<std::int64_t>& inbox_id, std::int64_t seq) {
+  if (!inbox_id) return {};
+  mark_inbox_done_.bind(1, seq).bind(2, *inbox_id);
+  if (auto r = run(mark_inbox_done_, "marking an inbox row done"); !r) return r;
+  // A second triage of one delivery would break "exactly one decision per accepted alert":
+  // refuse the batch rather than record it.
+  if (sqlite3_changes(db_.get()) != 1) {
+    return std::unexpected(WriteFailure{
+        SQLITE_CONSTRAINT,
+        Error{ErrorCode::kIntegrityError,
+              fmt::format("inbox row {} is missing or already done; a delivery is triaged once",
+                          *inbox_id)}});
+  }
+  return {};
+}
+
+Result<InboundOutcome> SqliteStore::accept_inbound(std::string_view source,
+                                                   std::span<const InboundAlert> alerts,
+                                                   const std::optional<CursorUpdate>& cursor) {
+  for (const InboundAlert& alert : alerts) {
+    if (alert.bytes.size() > options_.max_blob_bytes) {
+      return fail(ErrorCode::kTooLarge,
+                  fmt::format("inbound alert '{}' is {} bytes, over the store's limit of {}",
+                              alert.input_ref, alert.bytes.size(), options_.max_blob_bytes));
+    }
+  }
+  // Compressed once, outside the transaction, so retries and the write lock stay short.
+  std::vector<EncodedBlob> encoded;
+  encoded.reserve(alerts.size());
+  for (const InboundAlert& alert : alerts) encoded.push_back(coder_.encode(alert.bytes));
+  int backoff_ms = options_.retry_backoff_ms;
+  const int attempts = std::max(1, options_.commit_attempts);
+  for (int attempt = 1;; ++attempt) {
+    InboundOutcome outcome;
+    auto written = write_inbound_once(source, alerts, encoded, cursor, outcome);
+    if (sqlite3_get_autocommit(db_.get()) == 0) (void)run(rollback_, "ending an intake");
+    if (written) return outcome;
+    if (!store::is_transient(written.error().code) || attempt >= attempts) {
+      return fail(ErrorCode::kStoreError,
+                  fmt::format("storing {} inbound alerts from '{}' failed after {} attempt{}: {}",
+                              alerts.size(), source, attempt, attempt == 1 ? "" : "s",
+                              written.error().error.message));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    backoff_ms *= 2;
+  }
+}
+
+std::expected<void, WriteFailure> SqliteStore::write_inbound_once(
+    std::string_view source, std::span<const InboundAlert> alerts,
+    std::span<const EncodedBlob> encoded, const std::optional<CursorUpdate>& cursor,
+    InboundOutcome& outcome) {
+  if (auto begun = run(begin_, "starting an intake"); !begun) return begun;
+  const TimestampMs now = clock_.now();
+  outcome.stored.reserve(alerts.size());
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const InboundAlert& alert = alerts[i];
+    insert_inbox_.bind_text(1, source)
+        .bind_text(2, alert.dedup_key)
+        .bind_text(3, alert.input_ref)
+        .bind_text(4, alert.format)
+        .bind(5, now)
+        .bind(6, static_cast<std::int64_t>(encoded[i].codec))
+        .bind_blob(7, encoded[i].bytes);
+    if (auto r = run(insert_inbox_, "storing an inbound alert"); !r) return r;
+    const bool stored = sqlite3_changes(db_.get()) == 1;
+    outcome.stored.push_back(stored);
+    ++(stored ? outcome.accepted : outcome.duplicates);
+  }
+  if (cursor) {
+    upsert_cursor_.bind_text(1, cursor->name).bind_text(2, cursor->value).bind(3, now);
+    if (auto r = run(upsert_cursor_, "storing a source cursor"); !r) return r;
+  }
+  return run(commit_, "committing an intake");
+}
+
+Result<std::optional<std::string>> SqliteStore::read_cursor(std::string_view name) {
+  ResetOnExit guard(read_cursor_);
+  read_cursor_.bind_text(1, name);
+  const int code = read_cursor_.step();
+  if (code == SQLITE_DONE) return std::optional<std::string>();
+  if (code != SQLITE_ROW) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "reading a source cursor"));
+  }
+  return std::optional<std::string>(std::string(read_cursor_.text(0)));
+}
+
+Result<std::vector<PendingInbound>> SqliteStore::pending_inbound(std::int64_t after_id,
+                                                                 std::size_t limit) {
+  ResetOnExit guard(pending_inbound_);
+  pending_inbound_.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<PendingInbound> rows;
+  int code;
+  while ((code = pending_inbound_.step()) == SQLITE_ROW) {
+    PendingInbound row;
+    row.id = pending_inbound_.int64(0);
+    row.source = std::string(pending_inbound_.text(1));
+    row.input_ref = std::string(pending_inbound_.text(2));
+    row.format = std::string(pending_inbound_.text(3));
+    row.received_at = pending_inbound_.int64(4);
+    auto bytes = coder_.decode(pending_inbound_.blob(6), pending_inbound_.int64(5),
+                               fmt::format("inbox.bytes of id {}", row.id));
+    if (!bytes) return std::unexpected(bytes.error());
+    row.bytes = std::move(*bytes);
+    rows.push_back(std::move(row));
+  }
+  if (code != SQLITE_DONE) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "reading the inbox"));
+  }
+  return rows;
+}
+
+Result<InboxCounts> SqliteStore::inbox_counts() {
+  ResetOnExit guard(inbox_counts_);
+  const int code = inbox_counts_.step();
+  if (code != SQLITE_ROW) {
+    return std::unexpected(store::sqlite_error(db_.get(), code, "counting the inbox"));
+  }
+  return InboxCounts{inbox_counts_.int64(0), inbox_counts_.int64(1)};
 }
 
 // Checks the stored sizes that split a body: each within the blob limit, together its length.

@@ -9,11 +9,20 @@
 // flush() first to include the pending batch. A failed commit never drops anything: the pending
 // records stay queued and the next record_triage()/quarantine()/flush() retries them.
 // One writer per database: a second process appending to the same chain is detected at commit.
+//
+// Durable intake (the inbox): webhook, watched-directory and pull sources hand alerts to
+// accept_inbound(), which commits them (and the source's cursor) in one transaction before it
+// returns, so a source acknowledges only what is on disk. A triage or quarantine recorded with
+// the inbox id marks that inbox row done in the same commit as its own rows: after a crash an
+// inbox row is either done with exactly one triage, or still pending and triaged again. Other
+// connections to the same file (one intake writer, one triage writer) may run at once.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/correlation.hpp"
@@ -47,13 +56,53 @@ struct TriageRecord {
   int risk_score = 0;
   CorrelationEntry correlation;
   std::optional<IncidentRecord> incident;
+  std::optional<std::int64_t> inbox_id;  // the inbox row this triage completes
 };
 
 struct QuarantineRecord {
   std::string input_ref;  // "file.json:12" or "file.json@4096"
   ErrorCode code{};
   std::string message;
-  std::string bytes;  // the rejected input, whole
+  std::string bytes;                     // the rejected input, whole
+  std::optional<std::int64_t> inbox_id;  // the inbox row this quarantine completes
+};
+
+// One alert as a source delivered it, before any triage.
+struct InboundAlert {
+  // Idempotency key within the source: the source's own alert id, or "sha256:<hex of bytes>"
+  // for an alert without one. A second alert with the same key from the same source is a
+  // duplicate: not stored again, reported as such.
+  std::string dedup_key;
+  std::string input_ref;  // "webhook:splunk-prod#3", "watch:/var/alerts/a.jsonl:12"
+  std::string format;     // forced format name, or empty for auto-detection
+  std::string bytes;
+};
+
+// Where a source stands, committed with the alerts it covers (a pull connector's search_after
+// values, a watched file's offset).
+struct CursorUpdate {
+  std::string name;
+  std::string value;
+};
+
+struct InboundOutcome {
+  std::vector<bool> stored;  // per alert: true when new, false when a duplicate
+  std::size_t accepted = 0;
+  std::size_t duplicates = 0;
+};
+
+struct PendingInbound {
+  std::int64_t id = 0;
+  std::string source;
+  std::string input_ref;
+  std::string format;
+  std::string bytes;
+  TimestampMs received_at = 0;
+};
+
+struct InboxCounts {
+  std::int64_t pending = 0;  // accepted, not yet triaged or quarantined
+  std::int64_t done = 0;
 };
 
 struct StoredTriage {
@@ -89,6 +138,18 @@ class Store {
   // The same source alert id may be triaged more than once (a re-sent alert): every triage is
   // kept, and this returns the latest one.
   virtual Result<std::optional<StoredTriage>> find_triage(const std::string& alert_id) = 0;
+
+  // Durable intake. Commits the new alerts of `alerts` and the cursor in one transaction
+  // (independent of the triage batch) and returns only after the commit: an error means
+  // nothing of the call was stored. `source` names the sender ("webhook:splunk-prod").
+  virtual Result<InboundOutcome> accept_inbound(std::string_view source,
+                                                std::span<const InboundAlert> alerts,
+                                                const std::optional<CursorUpdate>& cursor) = 0;
+  virtual Result<std::optional<std::string>> read_cursor(std::string_view name) = 0;
+  // Inbox rows not yet done, oldest first, with an id above `after_id`.
+  virtual Result<std::vector<PendingInbound>> pending_inbound(std::int64_t after_id,
+                                                              std::size_t limit) = 0;
+  virtual Result<InboxCounts> inbox_counts() = 0;
 };
 
 struct SqliteOptions {
@@ -112,7 +173,7 @@ struct SqliteOptions {
   int cache_kib = 32768;                      // SQLite page cache of the connection
 };
 
-inline constexpr std::int64_t kSqliteStoreSchemaVersion = 2;  // PRAGMA user_version
+inline constexpr std::int64_t kSqliteStoreSchemaVersion = 3;  // PRAGMA user_version
 // Creates the file and schema when missing; refuses any other schema version (older files keep
 // their own audit hash definitions) or a database that is not a soc-triage store. `clock` stamps
 // received_at and audit times and must outlive the store. The file format (tables, hashes) is

@@ -596,7 +596,7 @@ TEST(SqliteStore, RefusesAnOlderSchemaVersion) {
   auto store = open_sqlite_store(file_options(path), clock);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::kUnsupported);
-  EXPECT_NE(store.error().message.find("schema version 1, older than the 2"), std::string::npos)
+  EXPECT_NE(store.error().message.find("schema version 1, older than the 3"), std::string::npos)
       << store.error().message;
   RawDb after(path);
   EXPECT_EQ(after.integer("PRAGMA user_version"), 1) << "the file is left alone";
