@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -141,12 +142,61 @@ void read_providers(const YAML::Node& node, ProvidersConfig& pc) {
   read_provider(node["opencti"], "opencti", pc.opencti);
 }
 
+void read_serve(const YAML::Node& node, ServeConfig& sc) {
+  check_keys(node, "serve",
+             {"listen", "max_body_bytes", "max_alerts_per_request", "queue_alerts", "max_backlog",
+              "retry_after_seconds", "http_threads", "intake_timeout_ms",
+              "hmac_tolerance_seconds", "sources", "watch"});
+  if (!node || node.IsNull()) return;
+  read(node, "listen", sc.listen, "serve");
+  read(node, "max_body_bytes", sc.max_body_bytes, "serve");
+  read(node, "max_alerts_per_request", sc.max_alerts_per_request, "serve");
+  read(node, "queue_alerts", sc.queue_alerts, "serve");
+  read(node, "max_backlog", sc.max_backlog, "serve");
+  read(node, "retry_after_seconds", sc.retry_after_seconds, "serve");
+  read(node, "http_threads", sc.http_threads, "serve");
+  read(node, "intake_timeout_ms", sc.intake_timeout_ms, "serve");
+  read(node, "hmac_tolerance_seconds", sc.hmac_tolerance_seconds, "serve");
+  if (const auto sources = node["sources"]; sources && !sources.IsNull()) {
+    if (!sources.IsSequence()) throw ConfigError{"serve.sources must be a list"};
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const std::string where = "serve.sources[" + std::to_string(i) + "]";
+      check_keys(sources[i], where,
+                 {"name", "token_env", "token_file", "hmac_secret_env", "hmac_secret_file",
+                  "format"});
+      WebhookSource source;
+      read(sources[i], "name", source.name, where);
+      read(sources[i], "token_env", source.token_env, where);
+      read(sources[i], "token_file", source.token_file, where);
+      read(sources[i], "hmac_secret_env", source.hmac_secret_env, where);
+      read(sources[i], "hmac_secret_file", source.hmac_secret_file, where);
+      read(sources[i], "format", source.format, where);
+      sc.sources.push_back(std::move(source));
+    }
+  }
+  if (const auto watch = node["watch"]; watch && !watch.IsNull()) {
+    if (!watch.IsSequence()) throw ConfigError{"serve.watch must be a list"};
+    for (std::size_t i = 0; i < watch.size(); ++i) {
+      const std::string where = "serve.watch[" + std::to_string(i) + "]";
+      check_keys(watch[i], where, {"path", "pattern", "format", "poll_ms", "settle_ms"});
+      WatchedDirectory dir;
+      read(watch[i], "path", dir.path, where);
+      read(watch[i], "pattern", dir.pattern, where);
+      read(watch[i], "format", dir.format, where);
+      read(watch[i], "poll_ms", dir.poll_ms, where);
+      read(watch[i], "settle_ms", dir.settle_ms, where);
+      sc.watch.push_back(std::move(dir));
+    }
+  }
+}
+
 Config from_yaml(const YAML::Node& root) {
   Config c;
   if (!root || root.IsNull()) return c;
   check_keys(root, "the configuration",
              {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits",
-              "store", "context_dir", "data_dir", "scoring", "providers"});
+              "store", "context_dir", "data_dir", "scoring", "providers", "serve", "pull",
+              "formats"});
   if (root["mode"]) {
     const auto mode = root["mode"].as<std::string>();
     if (mode == "shadow")
@@ -228,6 +278,7 @@ Config from_yaml(const YAML::Node& root) {
     }
   }
   read_providers(root["providers"], c.providers);
+  read_serve(root["serve"], c.serve);
   return c;
 }
 
@@ -289,6 +340,42 @@ Status validate_provider(const std::string& name, const ProviderSettings& p) {
   return {};
 }
 
+Status validate_serve(const ServeConfig& sc) {
+  auto bad = [](const std::string& what) { return fail(ErrorCode::kConfigError, "serve." + what); };
+  const auto colon = sc.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == sc.listen.size())
+    return bad("listen must be host:port, got '" + sc.listen + "'");
+  if (sc.max_body_bytes < 1024) return bad("max_body_bytes must be >= 1024");
+  if (sc.max_alerts_per_request < 1) return bad("max_alerts_per_request must be >= 1");
+  if (sc.queue_alerts < 1) return bad("queue_alerts must be >= 1");
+  if (sc.max_backlog < 1) return bad("max_backlog must be >= 1");
+  if (sc.retry_after_seconds < 1 || sc.retry_after_seconds > 3600)
+    return bad("retry_after_seconds must be within 1..3600");
+  if (sc.http_threads < 1 || sc.http_threads > 256) return bad("http_threads must be within 1..256");
+  if (sc.intake_timeout_ms < 100) return bad("intake_timeout_ms must be >= 100");
+  if (sc.hmac_tolerance_seconds < 1) return bad("hmac_tolerance_seconds must be >= 1");
+  std::set<std::string> names;
+  for (const auto& source : sc.sources) {
+    if (source.name.empty()) return bad("sources: every source needs a name");
+    for (char ch : source.name)
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.')
+        return bad("sources: name '" + source.name + "' may hold letters, digits, - _ . only");
+    if (!names.insert(source.name).second)
+      return bad("sources: name '" + source.name + "' is used twice");
+    if (source.token_env.empty() == source.token_file.empty())
+      return bad("sources." + source.name + ": set exactly one of token_env and token_file");
+    if (!source.hmac_secret_env.empty() && !source.hmac_secret_file.empty())
+      return bad("sources." + source.name + ": set at most one of hmac_secret_env and "
+                 "hmac_secret_file");
+  }
+  for (const auto& dir : sc.watch) {
+    if (dir.path.empty()) return bad("watch: every entry needs a path");
+    if (dir.poll_ms < 10 || dir.settle_ms < 0) return bad("watch." + dir.path +
+                                                          ": poll_ms >= 10, settle_ms >= 0");
+  }
+  return {};
+}
+
 Status validate_providers(const ProvidersConfig& pc) {
   if (pc.deadline_ms < 100 || pc.deadline_ms > 600000)
     return fail(ErrorCode::kConfigError, "providers.deadline_ms must be within 100..600000");
@@ -345,6 +432,7 @@ Status validate(const Config& c) {
         return fail(ErrorCode::kConfigError, "scoring.provider_weights." + category + "." +
                                                  provider + " must be within 0..2");
   if (auto ok = validate_providers(c.providers); !ok) return ok;
+  if (auto ok = validate_serve(c.serve); !ok) return ok;
   return {};
 }
 

@@ -130,6 +130,41 @@ struct ProvidersConfig {
       .api_key_env = "OPENCTI_API_KEY", .rate_per_minute = 600, .reliability = 0.8};
 };
 
+// One sender of the webhook: its bearer token and, optionally, the secret it signs bodies with.
+struct WebhookSource {
+  std::string name;             // names the source in the store ("webhook:<name>") and metrics
+  std::string token_env;        // environment variable holding the bearer token...
+  std::string token_file;       // ...or a file whose first line is the token
+  std::string hmac_secret_env;  // when set (or hmac_secret_file), every POST must be signed
+  std::string hmac_secret_file;
+  std::string format;  // forces a format for this source; empty: auto-detect
+};
+
+// A directory whose files are read as they grow: JSON lines, CEF lines, or whole JSON files.
+struct WatchedDirectory {
+  std::string path;
+  std::string pattern = "*";  // file names to read (shell glob)
+  std::string format;         // forced format; empty: auto-detect
+  int poll_ms = 1000;
+  int settle_ms = 2000;  // a file that does not end in a full record is read once it has not
+                         // changed for this long (a whole-JSON file still being written)
+};
+
+// `soc-triage serve`: the webhook, watched directories and pull connectors feeding one pipeline.
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";    // host:port; TLS belongs to a reverse proxy
+  std::int64_t max_body_bytes = 32 << 20;   // larger bodies get 413
+  int max_alerts_per_request = 10000;       // larger batches get 413
+  int queue_alerts = 20000;                 // alerts waiting for the intake commit; beyond: 429
+  std::int64_t max_backlog = 500000;        // accepted but not yet triaged; beyond: 429
+  int retry_after_seconds = 2;              // sent with every 429 and 503
+  int http_threads = 8;
+  int intake_timeout_ms = 10000;  // a POST not committed by then gets 503 (retry is safe)
+  int hmac_tolerance_seconds = 300;  // signed timestamp this close to now, against replays
+  std::vector<WebhookSource> sources;
+  std::vector<WatchedDirectory> watch;
+};
+
 struct Config {
   OperatingMode mode = OperatingMode::kAssisted;
   OrganizationConfig organization;
@@ -140,6 +175,7 @@ struct Config {
   LimitsConfig limits;
   StoreConfig store;
   ProvidersConfig providers;
+  ServeConfig serve;
   std::string context_dir;
   std::string
       data_dir;  // ATT&CK catalog and knowledge base; empty: next to the binary / source tree
