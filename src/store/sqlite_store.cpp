@@ -420,6 +420,8 @@ class SqliteStore final : public Store {
   Result<InboundOutcome> accept_inbound(std::string_view source,
                                         std::span<const InboundAlert> alerts,
                                         const std::optional<CursorUpdate>& cursor) override;
+  Result<std::vector<InboundOutcome>> accept_inbound_group(
+      std::span<const InboundBatch> batches) override;
   Result<std::optional<std::string>> read_cursor(std::string_view name) override;
   Result<std::vector<PendingInbound>> pending_inbound(std::int64_t after_id,
                                                       std::size_t limit) override;
@@ -444,11 +446,15 @@ class SqliteStore final : public Store {
   std::expected<void, WriteFailure> write_audit(const AuditRow& row, std::string_view prev_hash);
   std::expected<void, WriteFailure> mark_inbox_done(const std::optional<std::int64_t>& inbox_id,
                                                     std::int64_t seq);
-  std::expected<void, WriteFailure> write_inbound_once(std::string_view source,
-                                                       std::span<const InboundAlert> alerts,
+  struct InboundView {
+    std::string_view source;
+    std::span<const InboundAlert> alerts;
+    const std::optional<CursorUpdate>* cursor;
+  };
+  Result<std::vector<InboundOutcome>> accept_inbound_views(std::span<const InboundView> views);
+  std::expected<void, WriteFailure> write_inbound_once(std::span<const InboundView> views,
                                                        std::span<const EncodedBlob> encoded,
-                                                       const std::optional<CursorUpdate>& cursor,
-                                                       InboundOutcome& outcome);
+                                                       std::vector<InboundOutcome>& outcomes);
   std::expected<void, WriteFailure> run(Statement& stmt, std::string_view context);
   Result<StoredTriage> read_triage_row(Statement& stmt);
   Result<std::int64_t> first_orphan(std::string& problem);
@@ -1054,29 +1060,50 @@ std::expected<void, WriteFailure> SqliteStore::mark_inbox_done(
 Result<InboundOutcome> SqliteStore::accept_inbound(std::string_view source,
                                                    std::span<const InboundAlert> alerts,
                                                    const std::optional<CursorUpdate>& cursor) {
-  for (const InboundAlert& alert : alerts) {
-    if (alert.bytes.size() > options_.max_blob_bytes) {
-      return fail(ErrorCode::kTooLarge,
-                  fmt::format("inbound alert '{}' is {} bytes, over the store's limit of {}",
-                              alert.input_ref, alert.bytes.size(), options_.max_blob_bytes));
+  const InboundView view{source, alerts, &cursor};
+  auto outcomes = accept_inbound_views(std::span(&view, 1));
+  if (!outcomes) return std::unexpected(outcomes.error());
+  return std::move(outcomes->front());
+}
+
+Result<std::vector<InboundOutcome>> SqliteStore::accept_inbound_group(
+    std::span<const InboundBatch> batches) {
+  std::vector<InboundView> views;
+  views.reserve(batches.size());
+  for (const InboundBatch& batch : batches)
+    views.push_back(InboundView{batch.source, batch.alerts, &batch.cursor});
+  return accept_inbound_views(views);
+}
+
+Result<std::vector<InboundOutcome>> SqliteStore::accept_inbound_views(
+    std::span<const InboundView> views) {
+  std::size_t total = 0;
+  for (const InboundView& view : views) {
+    for (const InboundAlert& alert : view.alerts) {
+      if (alert.bytes.size() > options_.max_blob_bytes) {
+        return fail(ErrorCode::kTooLarge,
+                    fmt::format("inbound alert '{}' is {} bytes, over the store's limit of {}",
+                                alert.input_ref, alert.bytes.size(), options_.max_blob_bytes));
+      }
     }
+    total += view.alerts.size();
   }
   // Compressed once, outside the transaction, so retries and the write lock stay short.
   std::vector<EncodedBlob> encoded;
-  encoded.reserve(alerts.size());
-  for (const InboundAlert& alert : alerts) encoded.push_back(coder_.encode(alert.bytes));
+  encoded.reserve(total);
+  for (const InboundView& view : views)
+    for (const InboundAlert& alert : view.alerts) encoded.push_back(coder_.encode(alert.bytes));
   int backoff_ms = options_.retry_backoff_ms;
   const int attempts = std::max(1, options_.commit_attempts);
   for (int attempt = 1;; ++attempt) {
-    InboundOutcome outcome;
-    auto written = write_inbound_once(source, alerts, encoded, cursor, outcome);
+    std::vector<InboundOutcome> outcomes;
+    auto written = write_inbound_once(views, encoded, outcomes);
     if (sqlite3_get_autocommit(db_.get()) == 0) (void)run(rollback_, "ending an intake");
-    if (written) return outcome;
+    if (written) return outcomes;
     if (!store::is_transient(written.error().code) || attempt >= attempts) {
       return fail(ErrorCode::kStoreError,
-                  fmt::format("storing {} inbound alerts from '{}' failed after {} attempt{}: {}",
-                              alerts.size(), source, attempt, attempt == 1 ? "" : "s",
-                              written.error().error.message));
+                  fmt::format("storing {} inbound alerts failed after {} attempt{}: {}", total,
+                              attempt, attempt == 1 ? "" : "s", written.error().error.message));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
     backoff_ms *= 2;
@@ -1084,29 +1111,33 @@ Result<InboundOutcome> SqliteStore::accept_inbound(std::string_view source,
 }
 
 std::expected<void, WriteFailure> SqliteStore::write_inbound_once(
-    std::string_view source, std::span<const InboundAlert> alerts,
-    std::span<const EncodedBlob> encoded, const std::optional<CursorUpdate>& cursor,
-    InboundOutcome& outcome) {
+    std::span<const InboundView> views, std::span<const EncodedBlob> encoded,
+    std::vector<InboundOutcome>& outcomes) {
   if (auto begun = run(begin_, "starting an intake"); !begun) return begun;
   const TimestampMs now = clock_.now();
-  outcome.stored.reserve(alerts.size());
-  for (std::size_t i = 0; i < alerts.size(); ++i) {
-    const InboundAlert& alert = alerts[i];
-    insert_inbox_.bind_text(1, source)
-        .bind_text(2, alert.dedup_key)
-        .bind_text(3, alert.input_ref)
-        .bind_text(4, alert.format)
-        .bind(5, now)
-        .bind(6, static_cast<std::int64_t>(encoded[i].codec))
-        .bind_blob(7, encoded[i].bytes);
-    if (auto r = run(insert_inbox_, "storing an inbound alert"); !r) return r;
-    const bool stored = sqlite3_changes(db_.get()) == 1;
-    outcome.stored.push_back(stored);
-    ++(stored ? outcome.accepted : outcome.duplicates);
-  }
-  if (cursor) {
-    upsert_cursor_.bind_text(1, cursor->name).bind_text(2, cursor->value).bind(3, now);
-    if (auto r = run(upsert_cursor_, "storing a source cursor"); !r) return r;
+  std::size_t next_blob = 0;
+  for (const InboundView& view : views) {
+    InboundOutcome& outcome = outcomes.emplace_back();
+    outcome.stored.reserve(view.alerts.size());
+    for (const InboundAlert& alert : view.alerts) {
+      const EncodedBlob& blob = encoded[next_blob++];
+      insert_inbox_.bind_text(1, view.source)
+          .bind_text(2, alert.dedup_key)
+          .bind_text(3, alert.input_ref)
+          .bind_text(4, alert.format)
+          .bind(5, now)
+          .bind(6, static_cast<std::int64_t>(blob.codec))
+          .bind_blob(7, blob.bytes);
+      if (auto r = run(insert_inbox_, "storing an inbound alert"); !r) return r;
+      const bool stored = sqlite3_changes(db_.get()) == 1;
+      outcome.stored.push_back(stored);
+      ++(stored ? outcome.accepted : outcome.duplicates);
+    }
+    if (*view.cursor) {
+      const CursorUpdate& cursor = **view.cursor;
+      upsert_cursor_.bind_text(1, cursor.name).bind_text(2, cursor.value).bind(3, now);
+      if (auto r = run(upsert_cursor_, "storing a source cursor"); !r) return r;
+    }
   }
   return run(commit_, "committing an intake");
 }

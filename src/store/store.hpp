@@ -91,6 +91,13 @@ struct InboundOutcome {
   std::size_t duplicates = 0;
 };
 
+// One delivery of a group commit: what accept_inbound() takes, for one source.
+struct InboundBatch {
+  std::string source;
+  std::vector<InboundAlert> alerts;
+  std::optional<CursorUpdate> cursor;
+};
+
 struct PendingInbound {
   std::int64_t id = 0;
   std::string source;
@@ -145,6 +152,10 @@ class Store {
   virtual Result<InboundOutcome> accept_inbound(std::string_view source,
                                                 std::span<const InboundAlert> alerts,
                                                 const std::optional<CursorUpdate>& cursor) = 0;
+  // Several deliveries in one transaction (one fsync): the webhook groups concurrent requests.
+  // All or nothing; one outcome per batch.
+  virtual Result<std::vector<InboundOutcome>> accept_inbound_group(
+      std::span<const InboundBatch> batches) = 0;
   virtual Result<std::optional<std::string>> read_cursor(std::string_view name) = 0;
   // Inbox rows not yet done, oldest first, with an id above `after_id`.
   virtual Result<std::vector<PendingInbound>> pending_inbound(std::int64_t after_id,

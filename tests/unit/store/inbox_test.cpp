@@ -126,6 +126,26 @@ TEST(Inbox, CursorIsCommittedWithTheAlertsItCovers) {
   EXPECT_EQ(**reopened->read_cursor("pull:elastic"), R"([1772419622000,"e-3"])");
 }
 
+TEST(Inbox, AGroupCommitsSeveralSourcesTogetherWithOneOutcomeEach) {
+  TempDir dir;
+  FixedClock clock(kNow);
+  auto store = open_or_fail(file_options(dir.file("s.db")), clock);
+  std::vector<InboundBatch> group{
+      {"webhook:a", {inbound("1"), inbound("2")}, std::nullopt},
+      {"webhook:b", {inbound("1")}, CursorUpdate{"b", "7"}},
+      {"webhook:a", {inbound("2"), inbound("3")}, std::nullopt},  // a retry racing the first
+  };
+  auto outcomes = store->accept_inbound_group(group);
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 3u);
+  EXPECT_EQ((*outcomes)[0].accepted, 2u);
+  EXPECT_EQ((*outcomes)[1].accepted, 1u);
+  EXPECT_EQ((*outcomes)[2].accepted, 1u);
+  EXPECT_EQ((*outcomes)[2].duplicates, 1u);
+  EXPECT_EQ(store->inbox_counts()->pending, 4);
+  EXPECT_EQ(**store->read_cursor("b"), "7");
+}
+
 TEST(Inbox, RefusesAnOversizedAlertWithoutStoringAnythingOfTheCall) {
   TempDir dir;
   FixedClock clock(kNow);
