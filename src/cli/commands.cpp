@@ -13,7 +13,6 @@
 #include "engine/engine.hpp"
 
 namespace soc::cli {
-namespace {
 
 void print_error(const std::string& ref, const Error& e) {
   std::string line;
@@ -51,6 +50,8 @@ Result<Config> effective_config(const TriageOptions& o) {
   return config;
 }
 
+namespace {
+
 Result<std::optional<SourceFormat>> forced_format(const std::string& name) {
   if (name.empty() || name == "auto") return std::optional<SourceFormat>{};
   auto f = source_format_from_string(name);
@@ -59,11 +60,7 @@ Result<std::optional<SourceFormat>> forced_format(const std::string& name) {
 }
 
 Result<std::unique_ptr<Store>> open_store(const Config& config, const Clock& clock) {
-  SqliteOptions options;
-  options.path = config.store.path.empty() ? ":memory:" : config.store.path;
-  options.batch_size = config.store.batch_size;
-  options.synchronous_full = config.store.synchronous_full;
-  return open_sqlite_store(options, clock);
+  return open_sqlite_store(sqlite_options(config.store), clock);
 }
 
 }  // namespace

@@ -48,6 +48,16 @@ int main(int argc, char** argv) {
       "check", "Validate a configuration file; print the effective values");
   check_cmd->add_option("file", config_file, "YAML configuration")->required();
 
+  soc::cli::ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "Run the intake service: webhook, watched directories, pull connectors");
+  serve_cmd->add_option("--config", serve.common.config, "YAML configuration (serve: section)");
+  serve_cmd->add_option("--context", serve.common.context, "Context directory");
+  serve_cmd->add_option("--db", serve.common.db, "SQLite store file (required)");
+  serve_cmd->add_option("--mode", serve.common.mode, "Operating mode")
+      ->check(CLI::IsMember({"shadow", "assisted", "semi_autonomous", "autonomous"}));
+  serve_cmd->add_option("--listen", serve.listen, "host:port; overrides serve.listen");
+
   auto* version_cmd = app.add_subcommand("version", "Version, build and linked library versions");
 
   try {
@@ -62,6 +72,7 @@ int main(int argc, char** argv) {
   if (*verify_cmd) return soc::cli::run_audit_verify(audit_db);
   if (*replay_cmd) return soc::cli::run_replay(replay);
   if (*check_cmd) return soc::cli::run_config_check(config_file);
+  if (*serve_cmd) return soc::cli::run_serve(serve);
   if (*version_cmd) {
     std::printf("soc-triage %s (%s, %s)\n", soc::build::kVersion, soc::build::kBuildType,
                 soc::build::kCompiler);

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -144,11 +145,13 @@ void read_providers(const YAML::Node& node, ProvidersConfig& pc) {
 
 void read_serve(const YAML::Node& node, ServeConfig& sc) {
   check_keys(node, "serve",
-             {"listen", "max_body_bytes", "max_alerts_per_request", "queue_alerts", "max_backlog",
-              "retry_after_seconds", "http_threads", "intake_timeout_ms",
-              "hmac_tolerance_seconds", "sources", "watch"});
+             {"listen", "tls_cert_file", "tls_key_file", "max_body_bytes", "max_alerts_per_request",
+              "queue_alerts", "max_backlog", "retry_after_seconds", "http_threads",
+              "intake_timeout_ms", "hmac_tolerance_seconds", "sources", "watch"});
   if (!node || node.IsNull()) return;
   read(node, "listen", sc.listen, "serve");
+  read(node, "tls_cert_file", sc.tls_cert_file, "serve");
+  read(node, "tls_key_file", sc.tls_key_file, "serve");
   read(node, "max_body_bytes", sc.max_body_bytes, "serve");
   read(node, "max_alerts_per_request", sc.max_alerts_per_request, "serve");
   read(node, "queue_alerts", sc.queue_alerts, "serve");
@@ -161,9 +164,9 @@ void read_serve(const YAML::Node& node, ServeConfig& sc) {
     if (!sources.IsSequence()) throw ConfigError{"serve.sources must be a list"};
     for (std::size_t i = 0; i < sources.size(); ++i) {
       const std::string where = "serve.sources[" + std::to_string(i) + "]";
-      check_keys(sources[i], where,
-                 {"name", "token_env", "token_file", "hmac_secret_env", "hmac_secret_file",
-                  "format"});
+      check_keys(
+          sources[i], where,
+          {"name", "token_env", "token_file", "hmac_secret_env", "hmac_secret_file", "format"});
       WebhookSource source;
       read(sources[i], "name", source.name, where);
       read(sources[i], "token_env", source.token_env, where);
@@ -190,13 +193,303 @@ void read_serve(const YAML::Node& node, ServeConfig& sc) {
   }
 }
 
+// pull: a list of connector entries, each a mapping with a name.
+void read_pull(const YAML::Node& node, std::vector<PullSourceConfig>& out) {
+  if (!node || node.IsNull()) return;
+  if (!node.IsSequence()) throw ConfigError{"pull must be a list of sources"};
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node entry = node[i];
+    const std::string where = "pull[" + std::to_string(i) + "]";
+    if (!entry.IsMap()) throw ConfigError{where + " must be a mapping"};
+    check_keys(entry, where,
+               {"name",
+                "product",
+                "enabled",
+                "url",
+                "index",
+                "time_field",
+                "tiebreaker_field",
+                "search",
+                "query",
+                "workspace",
+                "tenant",
+                "client_id",
+                "authority_url",
+                "auth",
+                "username",
+                "secret_env",
+                "secret_file",
+                "page_size",
+                "interval_seconds",
+                "lookback_seconds",
+                "backfill_seconds",
+                "max_pages_per_run",
+                "timeout_ms",
+                "max_retries",
+                "retry_backoff_ms",
+                "max_retry_wait_ms"});
+    PullSourceConfig p;
+    read(entry, "name", p.name, where);
+    read(entry, "product", p.product, where);
+    read(entry, "enabled", p.enabled, where);
+    read(entry, "url", p.url, where);
+    read(entry, "index", p.index, where);
+    read(entry, "time_field", p.time_field, where);
+    read(entry, "tiebreaker_field", p.tiebreaker_field, where);
+    read(entry, "search", p.search, where);
+    read(entry, "query", p.query, where);
+    read(entry, "workspace", p.workspace, where);
+    read(entry, "tenant", p.tenant, where);
+    read(entry, "client_id", p.client_id, where);
+    read(entry, "authority_url", p.authority_url, where);
+    read(entry, "auth", p.auth, where);
+    read(entry, "username", p.username, where);
+    read(entry, "secret_env", p.secret_env, where);
+    read(entry, "secret_file", p.secret_file, where);
+    read(entry, "page_size", p.page_size, where);
+    read(entry, "interval_seconds", p.interval_seconds, where);
+    read(entry, "lookback_seconds", p.lookback_seconds, where);
+    read(entry, "backfill_seconds", p.backfill_seconds, where);
+    read(entry, "max_pages_per_run", p.max_pages_per_run, where);
+    read(entry, "timeout_ms", p.timeout_ms, where);
+    read(entry, "max_retries", p.max_retries, where);
+    read(entry, "retry_backoff_ms", p.retry_backoff_ms, where);
+    read(entry, "max_retry_wait_ms", p.max_retry_wait_ms, where);
+    out.push_back(std::move(p));
+  }
+}
+
+// formats: hand-written mappings can be long, so every error here names its line.
+std::string line_of(const YAML::Node& node) {
+  const int line = node.Mark().line;
+  return line >= 0 ? " (line " + std::to_string(line + 1) + ")" : "";
+}
+
+void check_mapping_keys(const YAML::Node& node, const std::string& where,
+                        std::initializer_list<std::string_view> allowed) {
+  if (!node.IsMap()) throw ConfigError{where + " must be a mapping" + line_of(node)};
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      throw ConfigError{"unknown key '" + key + "' in " + where + line_of(kv.first)};
+  }
+}
+
+std::string scalar_at(const YAML::Node& node, const std::string& where) {
+  if (!node.IsScalar()) throw ConfigError{where + " must be text" + line_of(node)};
+  return node.Scalar();
+}
+
+enum class PathUse { kOneValue, kValues, kTexts };
+
+// The grammar json::Path::compile accepts (parse stage), checked here so that `config check`
+// reports a bad path with its line; "" when the path is fine.
+std::string path_problem(std::string_view path, PathUse use) {
+  if (path.empty()) return "is empty";
+  if (path.size() > 512) return "is longer than 512 characters";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('.', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(start, end - start);
+    if (segment.empty()) return "has an empty key (a leading, trailing or doubled '.')";
+    if (segment == "*") {
+      if (end != path.size()) return "has '*' before its end";
+      if (use != PathUse::kTexts) return "ends in '*', which only texts may use";
+    } else {
+      if (segment.ends_with("[]")) {
+        if (use == PathUse::kOneValue)
+          return "walks an array with '[]' where one value is expected";
+        segment.remove_suffix(2);
+        if (segment.empty()) return "has '[]' with no key before it";
+      }
+      if (segment.find_first_of("[]*") != std::string_view::npos)
+        return "uses '[', ']' or '*' other than as a key's \"[]\" suffix or a final \"*\"";
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+std::string read_path(const YAML::Node& node, const std::string& where, PathUse use) {
+  std::string path = scalar_at(node, where);
+  if (auto problem = path_problem(path, use); !problem.empty())
+    throw ConfigError{where + ": '" + path + "' " + problem + line_of(node)};
+  return path;
+}
+
+// One path or a list of paths.
+std::vector<std::string> read_paths(const YAML::Node& node, const std::string& where, PathUse use) {
+  std::vector<std::string> paths;
+  if (node.IsScalar()) {
+    paths.push_back(read_path(node, where, use));
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      paths.push_back(read_path(node[i], where + "[" + std::to_string(i) + "]", use));
+  } else {
+    throw ConfigError{where + " must be a path or a list of paths" + line_of(node)};
+  }
+  return paths;
+}
+
+Severity read_severity_name(const YAML::Node& node, const std::string& where) {
+  const std::string name = scalar_at(node, where);
+  for (Severity s : {Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical})
+    if (name == to_string(s)) return s;
+  throw ConfigError{where + " must be low, medium, high or critical, not '" + name + "'" +
+                    line_of(node)};
+}
+
+void read_mapped_severity(const YAML::Node& node, const std::string& where, FormatMapping& m) {
+  if (node.IsScalar()) {
+    m.severity = read_path(node, where, PathUse::kOneValue);
+    return;
+  }
+  check_mapping_keys(node, where, {"field", "map"});
+  if (!node["field"]) throw ConfigError{where + " needs a field" + line_of(node)};
+  m.severity = read_path(node["field"], where + ".field", PathUse::kOneValue);
+  if (const auto map = node["map"]) {
+    if (!map.IsMap())
+      throw ConfigError{where + ".map must map source values to severities" + line_of(map)};
+    for (const auto& kv : map) {
+      const std::string value = scalar_at(kv.first, where + ".map key");
+      m.severity_map.emplace_back(value, read_severity_name(kv.second, where + ".map." + value));
+    }
+  }
+}
+
+void read_mapped_fields(const YAML::Node& node, const std::string& where, FormatMapping& m) {
+  check_mapping_keys(node, where,
+                     {"id", "time", "rule_name", "rule_id", "description", "severity", "outcome",
+                      "event_count", "source_country", "techniques", "tactics", "categories"});
+  const std::pair<const char*, std::string*> single[] = {{"id", &m.id},
+                                                         {"time", &m.time},
+                                                         {"rule_name", &m.rule_name},
+                                                         {"rule_id", &m.rule_id},
+                                                         {"description", &m.description},
+                                                         {"outcome", &m.outcome},
+                                                         {"event_count", &m.event_count},
+                                                         {"source_country", &m.source_country}};
+  for (const auto& [key, out] : single)
+    if (node[key]) *out = read_path(node[key], where + "." + key, PathUse::kOneValue);
+  if (node["severity"]) read_mapped_severity(node["severity"], where + ".severity", m);
+  const std::pair<const char*, std::vector<std::string>*> lists[] = {
+      {"techniques", &m.techniques}, {"tactics", &m.tactics}, {"categories", &m.categories}};
+  for (const auto& [key, out] : lists)
+    if (node[key]) *out = read_paths(node[key], where + "." + key, PathUse::kValues);
+}
+
+ObservableMapping read_mapped_observable(const YAML::Node& node, const std::string& where) {
+  check_mapping_keys(node, where, {"path", "type", "role"});
+  if (!node["path"] || !node["type"])
+    throw ConfigError{where + " needs a path and a type" + line_of(node)};
+  ObservableMapping o;
+  o.path = read_path(node["path"], where + ".path", PathUse::kValues);
+  const std::string type = scalar_at(node["type"], where + ".type");
+  static constexpr std::pair<std::string_view, MappedValueKind> kShapes[] = {
+      {"ip", MappedValueKind::kIp},
+      {"hash", MappedValueKind::kHash},
+      {"address", MappedValueKind::kAddress},
+      {"command_line", MappedValueKind::kText},
+      {"text", MappedValueKind::kText}};
+  bool known = false;
+  for (const auto& [name, kind] : kShapes) {
+    if (type != name) continue;
+    o.kind = kind;
+    known = true;
+  }
+  if (!known) {
+    auto fixed = observable_type_from_string(type);
+    if (!fixed)
+      throw ConfigError{where + ".type: unknown type '" + type +
+                        "' (ip, hash, address, command_line, text, or an observable type: ipv4, "
+                        "ipv6, domain, url, email, md5, sha1, sha256, sha512, user, host, file, "
+                        "process, registry, cve, ...)" +
+                        line_of(node["type"])};
+    o.type = *fixed;
+  }
+  if (const auto role_node = node["role"]) {
+    if (o.kind == MappedValueKind::kText)
+      throw ConfigError{where + ".role: a " + type + " is text for the extractor and has no role" +
+                        line_of(role_node)};
+    const std::string role = scalar_at(role_node, where + ".role");
+    known = false;
+    for (Role r : {Role::kSource, Role::kDestination, Role::kSender, Role::kRecipient,
+                   Role::kAttachment, Role::kTarget, Role::kActor, Role::kRelated})
+      if (role == to_string(r)) {
+        o.role = r;
+        known = true;
+      }
+    if (!known)
+      throw ConfigError{where + ".role: unknown role '" + role +
+                        "' (source, destination, sender, recipient, attachment, target, actor, "
+                        "related)" +
+                        line_of(role_node)};
+  }
+  return o;
+}
+
+FieldCondition read_condition(const YAML::Node& node, const std::string& where) {
+  check_mapping_keys(node, where, {"field", "equals"});
+  if (!node["field"]) throw ConfigError{where + " needs a field" + line_of(node)};
+  FieldCondition c;
+  c.field = read_path(node["field"], where + ".field", PathUse::kValues);
+  if (const auto equals = node["equals"]) {
+    if (!equals.IsScalar())
+      throw ConfigError{where + ".equals must be text or a number" + line_of(equals)};
+    c.equals = equals.Scalar();
+  }
+  return c;
+}
+
+FormatMapping read_mapping(const YAML::Node& node, const std::string& where) {
+  check_mapping_keys(node, where, {"name", "match", "fields", "observables", "texts"});
+  FormatMapping m;
+  m.line = node.Mark().line + 1;
+  if (node["name"]) m.name = scalar_at(node["name"], where + ".name");
+  const std::string named = where + " (" + m.name + ")";
+  if (const auto match = node["match"]; match && !match.IsNull()) {
+    if (match.IsSequence()) {
+      for (std::size_t i = 0; i < match.size(); ++i)
+        m.match.push_back(read_condition(match[i], named + ".match[" + std::to_string(i) + "]"));
+    } else {
+      m.match.push_back(read_condition(match, named + ".match"));
+    }
+  }
+  if (!node["fields"] || !node["fields"].IsMap())
+    throw ConfigError{named + " needs fields (at least time and rule_name)" + line_of(node)};
+  read_mapped_fields(node["fields"], named + ".fields", m);
+  if (const auto observables = node["observables"]; observables && !observables.IsNull()) {
+    if (!observables.IsSequence())
+      throw ConfigError{named + ".observables must be a list" + line_of(observables)};
+    for (std::size_t i = 0; i < observables.size(); ++i)
+      m.observables.push_back(read_mapped_observable(
+          observables[i], named + ".observables[" + std::to_string(i) + "]"));
+  }
+  if (const auto texts = node["texts"]; texts && !texts.IsNull())
+    m.texts = read_paths(texts, named + ".texts", PathUse::kTexts);
+  return m;
+}
+
+void read_formats(const YAML::Node& node, FormatsConfig& formats) {
+  if (!node || node.IsNull()) return;
+  check_mapping_keys(node, "formats", {"mappings"});
+  const auto mappings = node["mappings"];
+  if (!mappings || mappings.IsNull()) return;
+  if (!mappings.IsSequence())
+    throw ConfigError{"formats.mappings must be a list" + line_of(mappings)};
+  for (std::size_t i = 0; i < mappings.size(); ++i)
+    formats.mappings.push_back(
+        read_mapping(mappings[i], "formats.mappings[" + std::to_string(i) + "]"));
+}
+
 Config from_yaml(const YAML::Node& root) {
   Config c;
   if (!root || root.IsNull()) return c;
-  check_keys(root, "the configuration",
-             {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits",
-              "store", "context_dir", "data_dir", "scoring", "providers", "serve", "pull",
-              "formats"});
+  check_keys(
+      root, "the configuration",
+      {"mode", "organization", "thresholds", "correlation", "rules", "actions", "limits", "store",
+       "context_dir", "data_dir", "scoring", "providers", "serve", "pull", "formats"});
   if (root["mode"]) {
     const auto mode = root["mode"].as<std::string>();
     if (mode == "shadow")
@@ -279,6 +572,8 @@ Config from_yaml(const YAML::Node& root) {
   }
   read_providers(root["providers"], c.providers);
   read_serve(root["serve"], c.serve);
+  read_pull(root["pull"], c.pull);
+  read_formats(root["formats"], c.formats);
   return c;
 }
 
@@ -345,13 +640,16 @@ Status validate_serve(const ServeConfig& sc) {
   const auto colon = sc.listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == sc.listen.size())
     return bad("listen must be host:port, got '" + sc.listen + "'");
+  if (sc.tls_cert_file.empty() != sc.tls_key_file.empty())
+    return bad("tls_cert_file and tls_key_file go together");
   if (sc.max_body_bytes < 1024) return bad("max_body_bytes must be >= 1024");
   if (sc.max_alerts_per_request < 1) return bad("max_alerts_per_request must be >= 1");
   if (sc.queue_alerts < 1) return bad("queue_alerts must be >= 1");
   if (sc.max_backlog < 1) return bad("max_backlog must be >= 1");
   if (sc.retry_after_seconds < 1 || sc.retry_after_seconds > 3600)
     return bad("retry_after_seconds must be within 1..3600");
-  if (sc.http_threads < 1 || sc.http_threads > 256) return bad("http_threads must be within 1..256");
+  if (sc.http_threads < 1 || sc.http_threads > 256)
+    return bad("http_threads must be within 1..256");
   if (sc.intake_timeout_ms < 100) return bad("intake_timeout_ms must be >= 100");
   if (sc.hmac_tolerance_seconds < 1) return bad("hmac_tolerance_seconds must be >= 1");
   std::set<std::string> names;
@@ -365,13 +663,91 @@ Status validate_serve(const ServeConfig& sc) {
     if (source.token_env.empty() == source.token_file.empty())
       return bad("sources." + source.name + ": set exactly one of token_env and token_file");
     if (!source.hmac_secret_env.empty() && !source.hmac_secret_file.empty())
-      return bad("sources." + source.name + ": set at most one of hmac_secret_env and "
+      return bad("sources." + source.name +
+                 ": set at most one of hmac_secret_env and "
                  "hmac_secret_file");
   }
   for (const auto& dir : sc.watch) {
     if (dir.path.empty()) return bad("watch: every entry needs a path");
-    if (dir.poll_ms < 10 || dir.settle_ms < 0) return bad("watch." + dir.path +
-                                                          ": poll_ms >= 10, settle_ms >= 0");
+    if (dir.poll_ms < 10 || dir.settle_ms < 0)
+      return bad("watch." + dir.path + ": poll_ms >= 10, settle_ms >= 0");
+  }
+  return {};
+}
+
+Status validate_pull_source(const PullSourceConfig& p) {
+  const std::string where = "pull." + (p.name.empty() ? std::string("<unnamed>") : p.name);
+  auto bad = [&](const std::string& what) {
+    return fail(ErrorCode::kConfigError, where + ": " + what);
+  };
+  if (p.name.empty()) return bad("every source needs a name");
+  for (char ch : p.name)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.')
+      return bad("name may hold letters, digits, - _ . only");
+  const bool search_after = p.product == "elastic" || p.product == "wazuh";
+  const bool sentinel = p.product == "sentinel";
+  if (!search_after && !sentinel && p.product != "splunk")
+    return bad("product must be elastic, splunk, sentinel or wazuh, not '" + p.product + "'");
+  // A key another product reads is a mistake here, not something to ignore.
+  const std::pair<const char*, bool> misplaced[] = {
+      {"index", !search_after && !p.index.empty()},
+      {"time_field", !search_after && !p.time_field.empty()},
+      {"tiebreaker_field", !search_after && !p.tiebreaker_field.empty()},
+      {"search", p.product != "splunk" && !p.search.empty()},
+      {"query", !sentinel && !p.query.empty()},
+      {"workspace", !sentinel && !p.workspace.empty()},
+      {"tenant", !sentinel && !p.tenant.empty()},
+      {"client_id", !sentinel && !p.client_id.empty()},
+      {"authority_url", !sentinel && !p.authority_url.empty()},
+  };
+  for (const auto& [key, wrong] : misplaced)
+    if (wrong) return bad(std::string(key) + " does not apply to product " + p.product);
+  if (p.url.empty() && !sentinel) return bad("url is required");
+  if (!p.url.empty() && !is_url_root(p.url)) return bad("url must start with https:// or http://");
+  if (!p.authority_url.empty() && !is_url_root(p.authority_url))
+    return bad("authority_url must start with https:// or http://");
+  std::set<std::string> auths;
+  if (p.product == "elastic") auths = {"api_key", "basic", "none"};
+  if (p.product == "wazuh") auths = {"basic", "none"};
+  if (p.product == "splunk") auths = {"bearer", "splunk", "basic"};
+  if (sentinel) auths = {"client_credentials"};
+  if (!p.auth.empty() && !auths.count(p.auth)) {
+    std::string list;
+    for (const auto& a : auths) list += (list.empty() ? "" : ", ") + a;
+    return bad("auth must be one of " + list + " for " + p.product);
+  }
+  if (p.auth == "basic" && p.username.empty()) return bad("basic auth needs a username");
+  if (!p.secret_env.empty() && !is_env_name(p.secret_env))
+    return bad("secret_env must name an environment variable (letters, digits, '_')");
+  if (p.auth != "none" && p.secret_env.empty() && p.secret_file.empty())
+    return bad("secret_env or secret_file is required");
+  if (sentinel && (p.workspace.empty() || p.tenant.empty() || p.client_id.empty()))
+    return bad("sentinel needs workspace, tenant and client_id");
+  if (p.page_size < 1 || p.page_size > 10000) return bad("page_size must be within 1..10000");
+  if (p.interval_seconds < 1 || p.interval_seconds > 86400)
+    return bad("interval_seconds must be within 1..86400");
+  if (p.lookback_seconds < 0 || p.lookback_seconds > 86400)
+    return bad("lookback_seconds must be within 0..86400");
+  if (p.backfill_seconds < 0 || p.backfill_seconds > 366 * 86400)
+    return bad("backfill_seconds must be within 0..31622400");
+  if (p.max_pages_per_run < 1 || p.max_pages_per_run > 100000)
+    return bad("max_pages_per_run must be within 1..100000");
+  if (p.timeout_ms < 100 || p.timeout_ms > 600000)
+    return bad("timeout_ms must be within 100..600000");
+  if (p.max_retries < 0 || p.max_retries > 10) return bad("max_retries must be within 0..10");
+  if (p.retry_backoff_ms < 0 || p.retry_backoff_ms > 60000)
+    return bad("retry_backoff_ms must be within 0..60000");
+  if (p.max_retry_wait_ms < 0 || p.max_retry_wait_ms > 3600000)
+    return bad("max_retry_wait_ms must be within 0..3600000");
+  return {};
+}
+
+Status validate_pull(const std::vector<PullSourceConfig>& sources) {
+  std::set<std::string> names;
+  for (const auto& source : sources) {
+    if (auto ok = validate_pull_source(source); !ok) return ok;
+    if (!names.insert(source.name).second)
+      return fail(ErrorCode::kConfigError, "pull: name '" + source.name + "' is used twice");
   }
   return {};
 }
@@ -396,6 +772,29 @@ Status validate_providers(const ProvidersConfig& pc) {
       {"opencti", &pc.opencti}};
   for (const auto& [name, settings] : all)
     if (auto ok = validate_provider(name, *settings); !ok) return ok;
+  return {};
+}
+
+Status validate_formats(const FormatsConfig& formats) {
+  std::set<std::string> names;
+  for (const auto& m : formats.mappings) {
+    const std::string where =
+        "formats.mappings '" + m.name + "'" +
+        (m.line > 0 ? " (line " + std::to_string(m.line) + ")" : std::string());
+    auto bad = [&](const std::string& what) {
+      return fail(ErrorCode::kConfigError, where + ": " + what);
+    };
+    if (m.name.empty() || m.name.size() > 64) return bad("name must be 1 to 64 characters");
+    for (char ch : m.name)
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+        return bad("name may hold lower-case letters, digits, '-' and '_' only");
+    if (!names.insert(m.name).second) return bad("name is used twice");
+    if (m.time.empty()) return bad("fields.time is required (the alert's own time)");
+    if (m.rule_name.empty()) return bad("fields.rule_name is required");
+  }
+  if (!formats.forced_mapping.empty() && !names.count(formats.forced_mapping))
+    return fail(ErrorCode::kConfigError, "--format mapping:" + formats.forced_mapping +
+                                             ": no formats.mappings entry has that name");
   return {};
 }
 
@@ -433,6 +832,8 @@ Status validate(const Config& c) {
                                                  provider + " must be within 0..2");
   if (auto ok = validate_providers(c.providers); !ok) return ok;
   if (auto ok = validate_serve(c.serve); !ok) return ok;
+  if (auto ok = validate_pull(c.pull); !ok) return ok;
+  if (auto ok = validate_formats(c.formats); !ok) return ok;
   return {};
 }
 

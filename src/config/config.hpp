@@ -5,8 +5,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/alert.hpp"
+#include "core/observable.hpp"
 #include "core/result.hpp"
 
 namespace soc {
@@ -152,17 +155,104 @@ struct WatchedDirectory {
 
 // `soc-triage serve`: the webhook, watched directories and pull connectors feeding one pipeline.
 struct ServeConfig {
-  std::string listen = "127.0.0.1:8080";    // host:port; TLS belongs to a reverse proxy
-  std::int64_t max_body_bytes = 32 << 20;   // larger bodies get 413
-  int max_alerts_per_request = 10000;       // larger batches get 413
-  int queue_alerts = 20000;                 // alerts waiting for the intake commit; beyond: 429
-  std::int64_t max_backlog = 500000;        // accepted but not yet triaged; beyond: 429
-  int retry_after_seconds = 2;              // sent with every 429 and 503
+  std::string listen = "127.0.0.1:8080";   // host:port
+  std::string tls_cert_file;               // both set: HTTPS (PEM files); else plain HTTP, for
+  std::string tls_key_file;                // loopback or behind a TLS-terminating proxy
+  std::int64_t max_body_bytes = 32 << 20;  // larger bodies get 413
+  int max_alerts_per_request = 10000;      // larger batches get 413
+  int queue_alerts = 20000;                // alerts waiting for the intake commit; beyond: 429
+  std::int64_t max_backlog = 500000;       // accepted but not yet triaged; beyond: 429
+  int retry_after_seconds = 2;             // sent with every 429 and 503
   int http_threads = 8;
-  int intake_timeout_ms = 10000;  // a POST not committed by then gets 503 (retry is safe)
+  int intake_timeout_ms = 10000;     // a POST not committed by then gets 503 (retry is safe)
   int hmac_tolerance_seconds = 300;  // signed timestamp this close to now, against replays
   std::vector<WebhookSource> sources;
   std::vector<WatchedDirectory> watch;
+};
+
+// One pull connector (the `pull:` list): a SIEM whose alerts are read through its own API into
+// the durable inbox, resuming from the cursor the store keeps. The secret itself never appears
+// here, only where to read it from.
+struct PullSourceConfig {
+  std::string name;     // unique; the inbox source and cursor are "pull:<name>"
+  std::string product;  // elastic | splunk | sentinel | wazuh
+  bool enabled = true;
+  std::string url;         // API root; sentinel: the Log Analytics API (empty: api.loganalytics.io)
+  std::string index;       // elastic, wazuh; empty: the product's alert index
+  std::string time_field;  // elastic, wazuh; empty: @timestamp / timestamp
+  std::string tiebreaker_field;  // elastic, wazuh; empty: kibana.alert.uuid / id
+  std::string search;            // splunk; empty: "search index=notable"
+  std::string query;             // sentinel; empty: "SecurityAlert"
+  std::string workspace;         // sentinel: Log Analytics workspace id
+  std::string tenant;            // sentinel: Azure AD tenant id
+  std::string client_id;         // sentinel: app registration (client credentials)
+  std::string authority_url;     // sentinel; empty: https://login.microsoftonline.com
+  std::string auth;  // elastic: api_key|basic|none; splunk: bearer|splunk|basic; wazuh: basic|none
+  std::string username;     // basic auth
+  std::string secret_env;   // API key, token, password or client secret: this variable...
+  std::string secret_file;  // ...or the first line of this file
+  int page_size = 500;
+  int interval_seconds = 30;    // between passes once caught up
+  int lookback_seconds = 120;   // a caught-up pass re-reads this much for late alerts
+  int backfill_seconds = 3600;  // how far back the very first pass starts
+  int max_pages_per_run = 20;
+  int timeout_ms = 60000;  // one request
+  int max_retries = 3;     // 429, 5xx and connection failures
+  int retry_backoff_ms = 500;
+  int max_retry_wait_ms = 60000;  // cap on one wait, a Retry-After included
+};
+
+// formats.mappings: a home-grown JSON alert format described field by field, so alerts in it are
+// read as precisely as the built-in SIEM formats. Paths are dotted keys, "[]" after a key for
+// every item of an array ("files[].sha256"), a final "*" for every text below ("details.*").
+struct FieldCondition {
+  std::string field;                  // path
+  std::optional<std::string> equals;  // compared as text; absent: the field must be present
+};
+
+// How a mapped value becomes an observable: a fixed type, or typed by its shape.
+enum class MappedValueKind : std::uint8_t {
+  kFixed,    // ObservableMapping::type
+  kIp,       // IPv4 or IPv6; other values are skipped
+  kHash,     // MD5, SHA-1, SHA-256 or SHA-512 by length
+  kAddress,  // IP, e-mail address, domain or host name by shape
+  kText,     // free text for the extractor (command lines, subjects): no observable of its own
+};
+
+struct ObservableMapping {
+  std::string path;
+  MappedValueKind kind = MappedValueKind::kFixed;
+  ObservableType type = ObservableType::kHost;  // when kind is kFixed
+  Role role = Role::kRelated;
+};
+
+struct FormatMapping {
+  std::string name;                   // [a-z0-9_-]; --format mapping:<name> forces it
+  int line = 0;                       // where it is declared, for messages
+  std::vector<FieldCondition> match;  // all must hold; empty: only ever used when forced
+  // Single-valued fields: one path each, "" when not mapped. time and rule_name are required.
+  std::string id;  // empty: a fingerprint of the raw bytes
+  std::string time;
+  std::string rule_name;
+  std::string rule_id;
+  std::string description;
+  std::string severity;
+  std::vector<std::pair<std::string, Severity>> severity_map;  // source value -> ours
+  std::string outcome;                                         // success / failure
+  std::string event_count;
+  std::string source_country;
+  // Multi-valued: lists of paths.
+  std::vector<std::string> techniques;
+  std::vector<std::string> tactics;
+  std::vector<std::string> categories;
+  std::vector<ObservableMapping> observables;
+  std::vector<std::string> texts;
+};
+
+struct FormatsConfig {
+  std::vector<FormatMapping> mappings;  // the first whose match holds reads the alert
+  // Set by --format mapping:<name> (not a YAML key): that mapping reads every JSON alert triaged.
+  std::string forced_mapping;
 };
 
 struct Config {
@@ -176,6 +266,8 @@ struct Config {
   StoreConfig store;
   ProvidersConfig providers;
   ServeConfig serve;
+  std::vector<PullSourceConfig> pull;
+  FormatsConfig formats;
   std::string context_dir;
   std::string
       data_dir;  // ATT&CK catalog and knowledge base; empty: next to the binary / source tree

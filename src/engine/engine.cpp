@@ -10,6 +10,7 @@
 #include "core/strings.hpp"
 #include "investigate/entities.hpp"
 #include "parse/cef_normalizer.hpp"
+#include "parse/mapped_normalizer.hpp"
 #include "score/score.hpp"
 
 namespace soc {
@@ -24,6 +25,14 @@ std::string resolve_data_dir(const Config& config) {
 #endif
 }
 
+SqliteOptions sqlite_options(const StoreConfig& store) {
+  SqliteOptions options;
+  options.path = store.path.empty() ? ":memory:" : store.path;
+  options.batch_size = store.batch_size;
+  options.synchronous_full = store.synchronous_full;
+  return options;
+}
+
 Result<KnowledgeBase> load_knowledge(const Config& config) {
   KnowledgeBase kb;
   const std::string data = resolve_data_dir(config);
@@ -33,14 +42,15 @@ Result<KnowledgeBase> load_knowledge(const Config& config) {
   auto mapper = AttackMapper::load(kb.catalog, data + "/knowledge");
   if (!mapper) return std::unexpected(mapper.error());
   kb.mapper = *mapper;
-  auto normalizers = std::make_shared<NormalizerRegistry>();
-  register_builtin_normalizers(*normalizers);
-  kb.normalizers = normalizers;
+  // Built-in formats plus the configured mappings (formats.mappings).
+  auto normalizers = build_normalizer_registries(config.formats);
+  if (!normalizers) return std::unexpected(normalizers.error());
+  kb.normalizers = normalizers->inputs;
   if (config.context_dir.empty()) {
     kb.context = Context::empty();
   } else {
-    auto context =
-        Context::load(config.context_dir, *normalizers, config.organization.utc_offset_minutes);
+    auto context = Context::load(config.context_dir, *normalizers->history,
+                                 config.organization.utc_offset_minutes);
     if (!context) return std::unexpected(context.error());
     kb.context = *context;
   }
@@ -119,8 +129,10 @@ Status Engine::prime() {
 TriageOutcome Engine::reject(const InputRecord& record, Error error) {
   if (store_) {
     QuarantineRecord q{record.ref, error.code, error.message, record.bytes, record.inbox_id};
-    if (auto s = store_->quarantine(q); !s)
+    if (auto s = store_->quarantine(q); !s) {
       error.message += " (and it could not be quarantined: " + s.error().message + ")";
+      return TriageOutcome{record.ref, std::nullopt, std::move(error), false};
+    }
   }
   return TriageOutcome{record.ref, std::nullopt, std::move(error)};
 }
@@ -198,7 +210,7 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref,
       rec.incident = IncidentRecord{decision.incident->id, decision.incident->alert_ids,
                                     decision.incident->tactics};
     auto stamp = store_->record_triage(rec);
-    if (!stamp) return TriageOutcome{ref, std::nullopt, stamp.error()};
+    if (!stamp) return TriageOutcome{ref, std::nullopt, stamp.error(), false};
     decision.audit = AuditStamp{stamp->record, stamp->hash};
     entry = std::move(rec.correlation);
   }

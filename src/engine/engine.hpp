@@ -40,6 +40,8 @@ struct KnowledgeBase {
 // else $SOC_TRIAGE_DATA_DIR, else the data/ folder of the source tree the binary was built from.
 std::string resolve_data_dir(const Config& config);
 Result<KnowledgeBase> load_knowledge(const Config& config);
+// The SQLite store settings the configuration asks for (":memory:" when it names no file).
+SqliteOptions sqlite_options(const StoreConfig& store);
 // The threat-intelligence providers for the configuration, built once per process.
 Result<std::shared_ptr<const live::IntelHub>> load_intel(const Config& config, const Clock& clock);
 
@@ -47,6 +49,9 @@ struct TriageOutcome {
   std::string ref;
   std::optional<Decision> decision;
   std::optional<Error> error;
+  // False when the store refused the triage or quarantine record: the input is not recorded
+  // and must be submitted again (a durable-intake row stays pending).
+  bool recorded = true;
 };
 
 class Engine : private InternalActions {

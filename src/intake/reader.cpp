@@ -26,6 +26,14 @@ RecordKind kind_of_line(std::string_view line) {
   return RecordKind::kUnknownText;
 }
 
+}  // namespace
+
+RecordKind kind_of_record(std::string_view bytes) {
+  return kind_of_line(skip_space(bytes));
+}
+
+namespace {
+
 InputRecord too_large(std::string ref, std::string_view bytes, size_t limit) {
   InputRecord r;
   r.ref = std::move(ref);

@@ -36,6 +36,9 @@ struct ReadLimits {
 std::vector<InputRecord> split_records(std::string_view content, std::string_view name,
                                        const ReadLimits& limits);
 
+// What one stored record is, from its first bytes: JSON, a CEF (syslog) line, or other text.
+RecordKind kind_of_record(std::string_view bytes);
+
 Result<std::string> read_file(const std::string& path);
 Result<std::string> read_stream_stdin();
 
