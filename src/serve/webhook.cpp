@@ -139,7 +139,8 @@ struct WebhookServer::Impl {
   }
 
   std::optional<std::string> signature_problem(const WebhookCredentials& source,
-                                               const httplib::Request& req) const {
+                                               const httplib::Request& req,
+                                               std::string_view body) const {
     const std::string timestamp = req.get_header_value("X-Soc-Triage-Timestamp");
     const std::string signature = req.get_header_value("X-Soc-Triage-Signature");
     if (timestamp.empty() || signature.empty())
@@ -156,8 +157,7 @@ struct WebhookServer::Impl {
     if (seconds < now - config.hmac_tolerance_seconds ||
         seconds > now + config.hmac_tolerance_seconds)
       return "X-Soc-Triage-Timestamp is too far from the server's time (replayed or skewed)";
-    const std::string expected =
-        webhook_signature(source.hmac_secret->reveal(), timestamp, req.body);
+    const std::string expected = webhook_signature(source.hmac_secret->reveal(), timestamp, body);
     if (signature.size() != expected.size() ||
         CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0)
       return "the signature does not match the body";
@@ -170,7 +170,11 @@ struct WebhookServer::Impl {
     reply_error(res, status, code, message);
   }
 
-  void post_alerts(const httplib::Request& req, httplib::Response& res) {
+  // The body is read here, after authentication, and never past the limit: an unauthenticated
+  // client cannot make the server buffer anything. (Reading it ourselves also avoids the HTTP
+  // library's small cap on form-encoded bodies, which some senders label their JSON as.)
+  void post_alerts(const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& read_body) {
     ++metrics.requests;
     const WebhookCredentials* source = authenticate(req);
     if (source == nullptr) {
@@ -178,19 +182,35 @@ struct WebhookServer::Impl {
       res.set_header("WWW-Authenticate", "Bearer realm=\"soc-triage\"");
       return reply_error(res, 401, "unauthorized", "a valid bearer token is required");
     }
+    std::string body;
+    // A declared length over the limit is refused unread (the library would not read it).
+    const std::string declared = req.get_header_value("Content-Length");
+    std::int64_t declared_length = 0;
+    std::from_chars(declared.data(), declared.data() + declared.size(), declared_length);
+    bool too_large = declared_length > config.max_body_bytes;
+    if (!too_large)
+      read_body([&](const char* data, std::size_t length) {
+        if (static_cast<std::int64_t>(body.size() + length) > config.max_body_bytes) {
+          too_large = true;
+          return false;
+        }
+        body.append(data, length);
+        return true;
+      });
+    if (too_large) {
+      ++metrics.refused_too_large;
+      res.set_header("Connection", "close");
+      return reply_error(res, 413, "too_large", "the body is over serve.max_body_bytes");
+    }
     if (source->hmac_secret) {
-      if (auto problem = signature_problem(*source, req)) {
+      if (auto problem = signature_problem(*source, req, body)) {
         ++metrics.refused_bad_signature;
         return reply_error(res, 401, "bad_signature", *problem);
       }
     }
-    if (static_cast<std::int64_t>(req.body.size()) > config.max_body_bytes) {
-      ++metrics.refused_too_large;
-      return reply_error(res, 413, "too_large", "the body is over serve.max_body_bytes");
-    }
     const std::string source_name = "webhook:" + source->name;
     const std::string ref = fmt::format("{}/{}", source_name, ++request_counter);
-    GatedDelivery delivery = gate.admit(req.body, ref, source->format);
+    GatedDelivery delivery = gate.admit(body, ref, source->format);
     if (delivery.alerts.empty())
       return reply_error(res, 400, "empty", "the body holds no alert record");
     if (delivery.alerts.size() > static_cast<std::size_t>(config.max_alerts_per_request)) {
@@ -288,21 +308,23 @@ Status WebhookServer::bind() {
   httplib::Server& http = *impl_->http;
   const int threads = config.http_threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // A little over the limit, so the handler (not the library) answers and counts a 413.
+  // A little over the limit, so the handler (not the library) answers and counts a 413 for a
+  // body it reads; the library refuses a larger declared Content-Length itself.
   http.set_payload_max_length(static_cast<std::size_t>(config.max_body_bytes) + 1);
   http.set_keep_alive_max_count(10000);
   http.set_read_timeout(std::chrono::seconds(30));
   Impl* impl = impl_.get();
-  http.Post("/api/v1/alerts", [impl](const httplib::Request& req, httplib::Response& res) {
-    impl->post_alerts(req, res);
+  http.Post("/api/v1/alerts", [impl](const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& read_body) {
+    impl->post_alerts(req, res, read_body);
   });
   http.Get("/api/v1/health",
            [impl](const httplib::Request&, httplib::Response& res) { impl->health(res); });
   http.Get("/metrics", [impl](const httplib::Request&, httplib::Response& res) {
     res.set_content(impl->metrics.prometheus_text(), "text/plain; version=0.0.4");
   });
-  http.set_error_handler([impl](const httplib::Request&, httplib::Response& res) {
-    if (res.status == 413) ++impl->metrics.refused_too_large;
+  // Gives library-made errors (404, 400 on a malformed request) a JSON body; ours have one.
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty())
       reply_error(res, res.status, "http_error", fmt::format("HTTP status {}", res.status));
   });
