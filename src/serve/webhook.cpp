@@ -312,6 +312,9 @@ Status WebhookServer::bind() {
   // body it reads; the library refuses a larger declared Content-Length itself.
   http.set_payload_max_length(static_cast<std::size_t>(config.max_body_bytes) + 1);
   http.set_keep_alive_max_count(10000);
+  // Headers and body leave in separate writes: without this, Nagle's algorithm holds the body
+  // back until the client's delayed ACK, milliseconds per request.
+  http.set_tcp_nodelay(true);
   http.set_read_timeout(std::chrono::seconds(30));
   Impl* impl = impl_.get();
   http.Post("/api/v1/alerts", [impl](const httplib::Request& req, httplib::Response& res,

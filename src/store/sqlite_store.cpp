@@ -428,6 +428,10 @@ class SqliteStore final : public Store {
   Result<InboxCounts> inbox_counts() override;
 
  private:
+  // SQLite's own busy timeout sleeps 1, 2, 5, 10... ms between tries: a writer waiting for the
+  // other connection's commit (one fsync, a few ms) would lose most of the time after it. This
+  // polls every 100 µs for the first 10 ms, then every millisecond, up to busy_timeout_ms.
+  static int wait_for_lock(void* self, int attempt);
   Status check_or_create_schema();
   Status upgrade_from_v2();
   Status prepare_statements();
@@ -490,6 +494,17 @@ class SqliteStore final : public Store {
   std::string body_;  // reused to assemble each triage's body
 };
 
+int SqliteStore::wait_for_lock(void* self, int attempt) {
+  const auto& options = static_cast<SqliteStore*>(self)->options_;
+  constexpr int kFastAttempts = 100;
+  const std::int64_t waited_us = attempt <= kFastAttempts
+                                     ? std::int64_t{attempt} * 100
+                                     : kFastAttempts * 100 + (attempt - kFastAttempts) * 1000;
+  if (waited_us >= std::int64_t{options.busy_timeout_ms} * 1000) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(attempt < kFastAttempts ? 100 : 1000));
+  return 1;
+}
+
 Status SqliteStore::open() {
   if (options_.path.empty()) {
     return fail(ErrorCode::kInvalidArgument, "store path is empty (use \":memory:\" for none)");
@@ -509,7 +524,7 @@ Status SqliteStore::open() {
                 fmt::format("store batch_size must be at least 1, got {}", options_.batch_size));
   }
   if (auto opened = db_.open(options_.path); !opened) return opened;
-  sqlite3_busy_timeout(db_.get(), options_.busy_timeout_ms);
+  sqlite3_busy_handler(db_.get(), &SqliteStore::wait_for_lock, this);
   if (auto schema = check_or_create_schema(); !schema) return schema;
 
   // An empty file name means an in-memory (or temporary) database, where WAL does not apply.
