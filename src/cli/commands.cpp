@@ -1,5 +1,6 @@
 // Subcommand implementations.
 #include "cli/commands.hpp"
+#include "parse/mapped_normalizer.hpp"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -41,6 +42,8 @@ Result<Config> effective_config(const TriageOptions& o) {
   }
   if (!o.context.empty()) config.context_dir = o.context;
   if (!o.db.empty()) config.store.path = o.db;
+  if (auto mapping = forced_mapping_name(o.format))
+    config.formats.forced_mapping = std::string(*mapping);
   if (!o.mode.empty()) {
     auto parsed = parse_config("mode: " + o.mode);
     if (!parsed) return std::unexpected(parsed.error());
@@ -53,7 +56,9 @@ Result<Config> effective_config(const TriageOptions& o) {
 namespace {
 
 Result<std::optional<SourceFormat>> forced_format(const std::string& name) {
-  if (name.empty() || name == "auto") return std::optional<SourceFormat>{};
+  // "mapping:<name>" forces a configured mapping: the registry does that, not a built-in format.
+  if (name.empty() || name == "auto" || forced_mapping_name(name))
+    return std::optional<SourceFormat>{};
   auto f = source_format_from_string(name);
   if (!f) return fail(ErrorCode::kInvalidArgument, "unknown --format " + name);
   return std::optional<SourceFormat>{*f};
@@ -71,7 +76,8 @@ void add_common_options(CLI::App& cmd, TriageOptions& o) {
                  "Context directory (contract/CONTEXT.md); overrides the configuration");
   cmd.add_option("--db", o.db, "SQLite store (default: in memory, nothing persisted)");
   cmd.add_option("--format", o.format,
-                 "auto, ecs, splunk, sentinel, secops, wazuh, ocsf, cef, generic");
+                 "auto, ecs, splunk, sentinel, secops, wazuh, ocsf, cef, generic, or "
+                 "mapping:<name> (formats.mappings)");
   cmd.add_option("--output", o.output, "json or text (default: json unless stdout is a terminal)")
       ->check(CLI::IsMember({"json", "text"}));
   cmd.add_option("--mode", o.mode, "Operating mode: shadow, assisted, semi_autonomous, autonomous")

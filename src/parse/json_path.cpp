@@ -6,16 +6,25 @@
 namespace soc::json {
 namespace {
 
+// `array_in_the_way` (when not null) keeps the first prefix met that holds an array: the reason a
+// path written without "[]" found nothing.
 std::optional<simdjson::dom::element> find_in(simdjson::dom::object obj, std::string_view path,
-                                              int budget) {
+                                              int budget, std::string_view* array_in_the_way) {
   if (budget <= 0) return std::nullopt;
   simdjson::dom::element direct;
   if (obj.at_key(path).get(direct) == simdjson::SUCCESS) return direct;
   // Try every dotted prefix that names a nested object, shortest first.
   for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    simdjson::dom::element prefix;
+    if (obj.at_key(path.substr(0, dot)).get(prefix) != simdjson::SUCCESS) continue;
     simdjson::dom::object child;
-    if (obj.at_key(path.substr(0, dot)).get_object().get(child) != simdjson::SUCCESS) continue;
-    if (auto found = find_in(child, path.substr(dot + 1), budget - 1)) return found;
+    if (prefix.get_object().get(child) != simdjson::SUCCESS) {
+      if (array_in_the_way && array_in_the_way->empty() && prefix.is_array())
+        *array_in_the_way = path.substr(0, dot);
+      continue;
+    }
+    if (auto found = find_in(child, path.substr(dot + 1), budget - 1, array_in_the_way))
+      return found;
   }
   return std::nullopt;
 }
@@ -25,7 +34,87 @@ std::optional<simdjson::dom::element> find_in(simdjson::dom::object obj, std::st
 std::optional<simdjson::dom::element> find(simdjson::dom::element root, std::string_view path) {
   simdjson::dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
-  return find_in(obj, path, 8);
+  return find_in(obj, path, 8, nullptr);
+}
+
+std::optional<simdjson::dom::element> find_reporting_arrays(simdjson::dom::element root,
+                                                            std::string_view path,
+                                                            std::string_view& array_in_the_way) {
+  array_in_the_way = {};
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  auto found = find_in(obj, path, 8, &array_in_the_way);
+  if (found) {
+    array_in_the_way = {};
+  } else if (!array_in_the_way.empty()) {
+    // Found inside a nested object: widen it to the prefix of `path` it ends.
+    const auto end =
+        static_cast<std::size_t>(array_in_the_way.data() - path.data()) + array_in_the_way.size();
+    array_in_the_way = path.substr(0, end);
+  }
+  return found;
+}
+
+Result<Path> Path::compile(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return fail(ErrorCode::kConfigError,
+                "'" + std::string(text) + "' is not a field path: " + std::string(why));
+  };
+  if (text.empty()) return bad("it is empty");
+  if (text.size() > 512) return bad("it is longer than 512 characters");
+  Path path;
+  path.text_.assign(text);
+  std::string chunk;  // dotted keys since the last "[]"
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('.', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view segment = text.substr(start, end - start);
+    const bool last = end == text.size();
+    if (segment.empty()) return bad("a key is empty (a leading, trailing or doubled '.')");
+    if (segment == "*") {
+      if (!last) return bad("'*' can only be the last segment");
+      path.wildcard_ = true;
+    } else {
+      const bool each_item = segment.ends_with("[]");
+      if (each_item) segment.remove_suffix(2);
+      if (segment.empty()) return bad("'[]' must follow a key");
+      if (segment.find_first_of("[]*") != std::string_view::npos)
+        return bad("'[', ']' and '*' are only allowed as a key's \"[]\" suffix or a final \"*\"");
+      if (!chunk.empty()) chunk.push_back('.');
+      chunk.append(segment);
+      if (each_item) {
+        path.steps_.push_back({std::move(chunk), true});
+        chunk.clear();
+      }
+    }
+    start = end + 1;
+  }
+  if (!chunk.empty()) path.steps_.push_back({std::move(chunk), false});
+  return path;
+}
+
+bool Path::has_fan_out() const {
+  for (const auto& step : steps_)
+    if (step.each_item) return true;
+  return false;
+}
+
+Status Path::too_many_values() const {
+  return fail(ErrorCode::kTooLarge,
+              "'" + text_ + "' reaches more than " + std::to_string(kMaxPathValues) + " values");
+}
+
+Status Path::too_many_items(std::string_view key, std::size_t count) const {
+  return fail(ErrorCode::kTooLarge, "'" + std::string(key) + "' in '" + text_ + "' has " +
+                                        std::to_string(count) + " items, more than " +
+                                        std::to_string(kMaxPathArrayItems));
+}
+
+Status Path::array_in_the_way(std::string_view key) const {
+  return fail(ErrorCode::kInvalidArgument, "'" + std::string(key) + "' is an array where '" +
+                                               text_ + "' expects an object (write '" +
+                                               std::string(key) + "[]' to take every item)");
 }
 
 std::string scalar_text(simdjson::dom::element element) {

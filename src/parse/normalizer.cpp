@@ -42,7 +42,9 @@ Result<Alert> NormalizerRegistry::normalize(simdjson::dom::element document, std
       fail(ErrorCode::kNotAnAlert, "no supported alert format could read this JSON object");
   for (const auto& [confidence, normalizer] : candidates) {
     alert = normalizer->normalize(document);
-    if (alert) break;
+    // A format that is certain (a configured mapping whose conditions hold, or a forced one)
+    // has the last word: its error is the alert's, not a guess by a looser format.
+    if (alert || confidence >= 100) break;
   }
   if (!alert) return alert;
   alert->raw.assign(raw);

@@ -62,6 +62,9 @@ def check(case, decisions, result):
     exp = case["expect"]
     if "exit_code" in exp and result.returncode != exp["exit_code"]:
         errors.append(f"exit code {result.returncode}, expected {exp['exit_code']}")
+    for s in exp.get("stderr_match", []):
+        if s not in result.stderr:
+            errors.append(f"stderr does not mention {s!r}: {result.stderr[:300]}")
     index = exp.get("decision_index", -1)
     if not decisions:
         return errors + ["no decision printed; stderr: " + result.stderr[:500]]
@@ -149,7 +152,9 @@ def run_case(binary, root, case_dir, schema):
         shutil.copytree(os.path.join(base, "context"), ctx)
         for edit in case.get("context_edits", []):
             apply_context_edit(ctx, edit)
-        with open(os.path.join(base, "alert.json"), encoding="utf-8") as f:
+        # A case may bring its own alert (another SIEM format of the same facts) and config.
+        alert_file = os.path.join(case_dir, case["alert"]) if "alert" in case else os.path.join(base, "alert.json")
+        with open(alert_file, encoding="utf-8") as f:
             alert = json.load(f)
         alerts = []
         for patch in case.get("alerts", [{}]):
@@ -161,7 +166,8 @@ def run_case(binary, root, case_dir, schema):
         with open(alert_path, "w", encoding="utf-8") as f:
             for a in alerts:
                 f.write(json.dumps(a) + "\n")
-        cmd = [binary, "triage", "--output", "json", "--context", ctx] + case.get("args", []) + [alert_path]
+        config = ["--config", os.path.join(case_dir, case["config"])] if "config" in case else []
+        cmd = [binary, "triage", "--output", "json", "--context", ctx] + config + case.get("args", []) + [alert_path]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         decisions = []
         errors = []

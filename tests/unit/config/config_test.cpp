@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
+
+#include "../parse/mapped_test_support.hpp"
 
 namespace soc {
 namespace {
@@ -360,6 +363,317 @@ TEST(ConfigValidation, RelatedAlertWindowMustBePositive) {
   // The other correlation windows are checked; this one feeds the same look-back arithmetic.
   rejection("correlation: {related_alert_window_hours: 0}");
   rejection("correlation: {related_alert_window_hours: -72}");
+}
+
+TEST(PullConfig, ReadsEveryKeyOfEachSource) {
+  auto c = parse_config(R"(
+pull:
+  - name: elastic-prod
+    product: elastic
+    url: https://elastic.example.org:9200
+    index: .alerts-security.alerts-default
+    time_field: "@timestamp"
+    tiebreaker_field: kibana.alert.uuid
+    auth: api_key
+    secret_env: ELASTIC_API_KEY
+    page_size: 250
+    interval_seconds: 15
+    lookback_seconds: 300
+    backfill_seconds: 86400
+    max_pages_per_run: 40
+    timeout_ms: 20000
+    max_retries: 5
+    retry_backoff_ms: 1000
+    max_retry_wait_ms: 30000
+  - name: sentinel-prod
+    product: sentinel
+    enabled: false
+    workspace: 63613592-b6f7-4c3d-a390-22ba13102111
+    tenant: 72f988bf-86f1-41af-91ab-2d7cd011db47
+    client_id: 3c1f5e2a-9b8d-4c7e-a6f5-1e2d3c4b5a69
+    authority_url: https://login.microsoftonline.us
+    url: https://api.loganalytics.us
+    query: SecurityAlert | where ProductName == "Azure Sentinel"
+    secret_file: /run/secrets/sentinel
+  - name: splunk-es
+    product: splunk
+    url: https://splunk.example.org:8089
+    search: search index=notable urgency=high
+    auth: basic
+    username: svc_soc
+    secret_env: SPLUNK_PASSWORD
+  - name: wazuh
+    product: wazuh
+    url: https://wazuh-indexer.example.org:9200
+    auth: none
+)");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->pull.size(), 4u);
+  const auto& e = c->pull[0];
+  EXPECT_EQ(e.name, "elastic-prod");
+  EXPECT_EQ(e.product, "elastic");
+  EXPECT_TRUE(e.enabled);
+  EXPECT_EQ(e.url, "https://elastic.example.org:9200");
+  EXPECT_EQ(e.index, ".alerts-security.alerts-default");
+  EXPECT_EQ(e.time_field, "@timestamp");
+  EXPECT_EQ(e.tiebreaker_field, "kibana.alert.uuid");
+  EXPECT_EQ(e.auth, "api_key");
+  EXPECT_EQ(e.secret_env, "ELASTIC_API_KEY");
+  EXPECT_EQ(e.page_size, 250);
+  EXPECT_EQ(e.interval_seconds, 15);
+  EXPECT_EQ(e.lookback_seconds, 300);
+  EXPECT_EQ(e.backfill_seconds, 86400);
+  EXPECT_EQ(e.max_pages_per_run, 40);
+  EXPECT_EQ(e.timeout_ms, 20000);
+  EXPECT_EQ(e.max_retries, 5);
+  EXPECT_EQ(e.retry_backoff_ms, 1000);
+  EXPECT_EQ(e.max_retry_wait_ms, 30000);
+  const auto& s = c->pull[1];
+  EXPECT_FALSE(s.enabled);
+  EXPECT_EQ(s.workspace, "63613592-b6f7-4c3d-a390-22ba13102111");
+  EXPECT_EQ(s.tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+  EXPECT_EQ(s.client_id, "3c1f5e2a-9b8d-4c7e-a6f5-1e2d3c4b5a69");
+  EXPECT_EQ(s.authority_url, "https://login.microsoftonline.us");
+  EXPECT_EQ(s.query, "SecurityAlert | where ProductName == \"Azure Sentinel\"");
+  EXPECT_EQ(s.secret_file, "/run/secrets/sentinel");
+  EXPECT_EQ(s.page_size, 500);  // defaults where unset
+  EXPECT_EQ(s.lookback_seconds, 120);
+  EXPECT_EQ(c->pull[2].search, "search index=notable urgency=high");
+  EXPECT_EQ(c->pull[2].username, "svc_soc");
+  EXPECT_EQ(c->pull[3].auth, "none");
+}
+
+TEST(PullConfig, NoPullSectionMeansNoSources) {
+  auto c = parse_config("mode: assisted\n");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->pull.empty());
+  auto empty = parse_config("pull: []\n");
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->pull.empty());
+}
+
+TEST(PullConfig, RejectsMistakes) {
+  const std::string ok =
+      "  - name: e\n    product: elastic\n    url: https://e.example:9200\n"
+      "    secret_env: E_KEY\n";
+  ASSERT_TRUE(parse_config("pull:\n" + ok));
+  auto rejected = [&](const std::string& extra, const std::string& expected) {
+    const std::string message = rejection("pull:\n" + ok + extra);
+    EXPECT_NE(message.find(expected), std::string::npos) << message;
+  };
+  rejected("    pagesize: 10\n", "unknown key 'pagesize' in pull[0]");
+  rejected("    search: search index=notable\n", "search does not apply to product elastic");
+  rejected("    auth: bearer\n", "auth must be one of");
+  rejected("    auth: basic\n", "basic auth needs a username");
+  rejected("    page_size: 0\n", "page_size");
+  rejected("    lookback_seconds: -1\n", "lookback_seconds");
+  rejected("    max_retries: 11\n", "max_retries");
+  EXPECT_NE(rejection("pull:\n  - name: b\n    product: elastic\n    url: https://e:1\n"
+                      "    secret_env: 1BAD-NAME\n")
+                .find("secret_env must name an environment variable"),
+            std::string::npos);
+  rejected(ok, "'e' is used twice");
+  EXPECT_NE(rejection("pull:\n  - product: elastic\n    url: https://e:1\n    auth: none\n")
+                .find("needs a name"),
+            std::string::npos);
+  EXPECT_NE(rejection("pull:\n  - name: q\n    product: qradar\n    url: https://q:1\n")
+                .find("product must be"),
+            std::string::npos);
+  EXPECT_NE(rejection("pull:\n  - name: s\n    product: splunk\n    url: ftp://s:1\n"
+                      "    secret_env: S\n")
+                .find("url must start with"),
+            std::string::npos);
+  EXPECT_NE(
+      rejection("pull:\n  - name: w\n    product: wazuh\n    auth: none\n").find("url is required"),
+      std::string::npos);
+  EXPECT_NE(rejection("pull:\n  - name: z\n    product: sentinel\n    secret_env: Z\n"
+                      "    tenant: t\n")
+                .find("workspace, tenant and client_id"),
+            std::string::npos);
+  EXPECT_NE(rejection("pull:\n  - name: n\n    product: splunk\n    url: https://s:1\n")
+                .find("secret_env or secret_file is required"),
+            std::string::npos);
+  EXPECT_NE(rejection("pull: {name: x}\n").find("pull must be a list"), std::string::npos);
+}
+
+// --- formats.mappings ---
+
+// A valid mapping to break one piece at a time.
+const std::string kMapping =
+    "formats:\n"          // line 1
+    "  mappings:\n"       // line 2
+    "    - name: acme\n"  // line 3
+    "      match: {field: product, equals: Acme}\n"
+    "      fields:\n"                                      // line 5
+    "        time: ts\n"                                   // line 6
+    "        rule_name: detection.name\n"                  // line 7
+    "      observables:\n"                                 // line 8
+    "        - {path: src.ip, type: ip, role: source}\n";  // line 9
+
+std::string mapping_rejection(const std::string& from, const std::string& to) {
+  std::string yaml = kMapping;
+  const auto at = yaml.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) yaml.replace(at, from.size(), to);
+  return rejection(yaml);
+}
+
+TEST(ConfigFormats, NoMappingsByDefault) {
+  EXPECT_TRUE(Config{}.formats.mappings.empty());
+  EXPECT_TRUE(Config{}.formats.forced_mapping.empty());
+  auto c = parse_config("formats:\n  mappings: []\n");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->formats.mappings.empty());
+}
+
+TEST(ConfigFormats, TheTestMappingFileReadsAsItsCppTwin) {
+  auto c = load_config(test_data("parse/mapped/acme_xdr.yaml"));
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->formats.mappings.size(), 1u);
+  const FormatMapping& got = c->formats.mappings[0];
+  const FormatMapping want = parse_test::acme_xdr_mapping();
+  EXPECT_EQ(got.name, want.name);
+  EXPECT_EQ(got.line, 6);
+  ASSERT_EQ(got.match.size(), want.match.size());
+  for (std::size_t i = 0; i < want.match.size(); ++i) {
+    EXPECT_EQ(got.match[i].field, want.match[i].field);
+    EXPECT_EQ(got.match[i].equals, want.match[i].equals);
+  }
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.time, want.time);
+  EXPECT_EQ(got.rule_name, want.rule_name);
+  EXPECT_EQ(got.rule_id, want.rule_id);
+  EXPECT_EQ(got.description, want.description);
+  EXPECT_EQ(got.severity, want.severity);
+  EXPECT_EQ(got.severity_map, want.severity_map);
+  EXPECT_EQ(got.outcome, want.outcome);
+  EXPECT_EQ(got.event_count, want.event_count);
+  EXPECT_EQ(got.source_country, want.source_country);
+  EXPECT_EQ(got.techniques, want.techniques);
+  EXPECT_EQ(got.tactics, want.tactics);
+  EXPECT_EQ(got.categories, want.categories);
+  EXPECT_EQ(got.texts, want.texts);
+  ASSERT_EQ(got.observables.size(), want.observables.size());
+  for (std::size_t i = 0; i < want.observables.size(); ++i) {
+    const auto& g = got.observables[i];
+    const auto& w = want.observables[i];
+    EXPECT_EQ(g.path, w.path) << i;
+    EXPECT_EQ(g.kind, w.kind) << g.path;
+    if (w.kind == MappedValueKind::kFixed) {
+      EXPECT_EQ(g.type, w.type) << g.path;
+    }
+    EXPECT_EQ(g.role, w.role) << g.path;
+  }
+}
+
+TEST(ConfigFormats, ShippedCommentedExampleIsAValidMapping) {
+  // The example under "mappings: []" in config/soc-triage.yaml, uncommented, must load.
+  std::ifstream in(test_data("../../config/soc-triage.yaml"));
+  ASSERT_TRUE(in.good());
+  std::string line, example = "formats:\n";
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line == "  mappings: []") {
+      inside = true;
+      continue;
+    }
+    if (!inside) continue;
+    if (!line.starts_with("  # ")) break;
+    example += "  " + line.substr(4) + "\n";
+  }
+  ASSERT_GT(example.size(), 500u) << "no commented example found";
+  auto c = parse_config(example);
+  ASSERT_TRUE(c) << c.error().message << "\n" << example;
+  ASSERT_EQ(c->formats.mappings.size(), 1u);
+  const FormatMapping& m = c->formats.mappings[0];
+  EXPECT_EQ(m.name, "acme-edr");
+  EXPECT_EQ(m.severity_map.size(), 4u);
+  EXPECT_GE(m.observables.size(), 8u);
+  EXPECT_EQ(m.texts, (std::vector<std::string>{"message", "details.*"}));
+}
+
+TEST(ConfigFormats, ShorthandsAndDefaults) {
+  auto c = parse_config(
+      "formats:\n  mappings:\n    - name: x_1\n      fields: {time: t, rule_name: r, severity: s,\n"
+      "               techniques: [a, \"b[].c\"]}\n"
+      "      observables: [{path: u, type: user}, {path: cmd, type: command_line},\n"
+      "                    {path: h, type: hash, role: attachment}, {path: a, type: address}]\n"
+      "      texts: \"*\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  const FormatMapping& m = c->formats.mappings[0];
+  EXPECT_TRUE(m.match.empty());  // no match: usable only when forced
+  EXPECT_EQ(m.severity, "s");
+  EXPECT_TRUE(m.severity_map.empty());
+  EXPECT_EQ(m.techniques, (std::vector<std::string>{"a", "b[].c"}));
+  ASSERT_EQ(m.observables.size(), 4u);
+  EXPECT_EQ(m.observables[0].kind, MappedValueKind::kFixed);
+  EXPECT_EQ(m.observables[0].type, ObservableType::kUser);
+  EXPECT_EQ(m.observables[0].role, Role::kRelated);  // the default role
+  EXPECT_EQ(m.observables[1].kind, MappedValueKind::kText);
+  EXPECT_EQ(m.observables[2].kind, MappedValueKind::kHash);
+  EXPECT_EQ(m.observables[2].role, Role::kAttachment);
+  EXPECT_EQ(m.observables[3].kind, MappedValueKind::kAddress);
+  EXPECT_EQ(m.texts, std::vector<std::string>{"*"});
+}
+
+TEST(ConfigFormats, ErrorsNameTheFieldAndTheLine) {
+  ASSERT_TRUE(parse_config(kMapping));
+  const std::pair<std::pair<std::string, std::string>, std::vector<std::string>> cases[] = {
+      {{"        time: ts\n", "        time: ts\n        tme: x\n"},
+       {"unknown key 'tme' in formats.mappings[0] (acme).fields", "(line 7)"}},
+      {{"type: ip,", "type: ipaddr,"}, {"unknown type 'ipaddr'", "(line 9)"}},
+      {{"role: source", "role: attacker"}, {"unknown role 'attacker'", "(line 9)"}},
+      {{"rule_name: detection.name", "rule_name: detection..name"},
+       {"fields.rule_name: 'detection..name'", "empty key", "(line 7)"}},
+      {{"rule_name: detection.name", "rule_name: \"detections[].name\""},
+       {"where one value is expected", "(line 7)"}},
+      {{"path: src.ip", "path: src.*"}, {"only texts may use", "(line 9)"}},
+      {{"path: src.ip, type: ip, role: source", "path: c, type: command_line, role: actor"},
+       {"has no role", "(line 9)"}},
+      {{"field: product, equals: Acme", "field: product, equals: [a]"},
+       {"match.equals must be text or a number", "(line 4)"}},
+      {{"match: {field: product, equals: Acme}", "match: {equals: Acme}"},
+       {"match needs a field", "(line 4)"}},
+      {{"        time: ts\n", ""}, {"'acme' (line 3)", "fields.time is required"}},
+      {{"        rule_name: detection.name\n", ""}, {"fields.rule_name is required"}},
+      {{"name: acme", "name: Acme EDR"}, {"lower-case letters, digits"}},
+      {{"    - name: acme\n", "    - match: {field: a}\n"}, {"name must be 1 to 64"}},
+      {{"      observables:", "      observable:"}, {"unknown key 'observable'", "(line 8)"}},
+      {{"        - {path: src.ip, type: ip, role: source}\n", "        {path: x}\n"},
+       {"observables must be a list", "(line 9)"}},
+      {{"        - {path: src.ip, type: ip, role: source}\n", "        - {path: x}\n"},
+       {"needs a path and a type", "(line 9)"}},
+      {{"  mappings:\n", "  mapping:\n"}, {"unknown key 'mapping' in formats", "(line 2)"}},
+  };
+  for (const auto& [edit, expected] : cases) {
+    const std::string message = mapping_rejection(edit.first, edit.second);
+    for (const auto& part : expected)
+      EXPECT_NE(message.find(part), std::string::npos) << edit.second << "\n-> " << message;
+  }
+  // Severity maps: values must be our four names.
+  std::string yaml = kMapping;
+  yaml.insert(yaml.find("      observables:"),
+              "        severity: {field: sev, map: {\"1\": low, \"2\": urgent}}\n");
+  const std::string message = rejection(yaml);
+  EXPECT_NE(message.find("severity.map.2 must be low, medium, high or critical, not 'urgent'"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(line 8)"), std::string::npos) << message;
+  EXPECT_NE(rejection(kMapping + "    - name: acme\n      fields: {time: t, rule_name: r}\n")
+                .find("'acme' (line 10): name is used twice"),
+            std::string::npos);
+}
+
+TEST(ConfigFormats, AForcedMappingMustBeDeclared) {
+  auto c = parse_config(kMapping);
+  ASSERT_TRUE(c);
+  c->formats.forced_mapping = "acme";
+  EXPECT_TRUE(validate(*c));
+  c->formats.forced_mapping = "other";
+  auto invalid = validate(*c);
+  ASSERT_FALSE(invalid);
+  EXPECT_EQ(invalid.error().code, ErrorCode::kConfigError);
+  EXPECT_NE(invalid.error().message.find("--format mapping:other"), std::string::npos);
 }
 
 }  // namespace

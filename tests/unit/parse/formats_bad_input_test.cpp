@@ -7,8 +7,10 @@
 #include <string>
 
 #include "core/strings.hpp"
+#include "mapped_test_support.hpp"
 #include "parse/cef_normalizer.hpp"
 #include "parse/format_support.hpp"
+#include "parse/mapped_normalizer.hpp"
 #include "parse/normalizer.hpp"
 #include "parse/ocsf_normalizer.hpp"
 #include "parse/secops_normalizer.hpp"
@@ -278,6 +280,187 @@ TEST(FormatsBadInputAll, MutatedSamplesNeverCrash) {
   EXPECT_GT(parsed, 100u);  // many mutations keep the JSON valid and reach the normalizers
   EXPECT_GT(normalized, 100u);
   EXPECT_GT(failed, 0u);  // and some of them break an embedded document or a header
+}
+
+// --- Configured mappings (formats.mappings) ---
+
+// The acme-xdr mapping over one document; a fresh parser per call (alerts own their strings).
+Result<Alert> normalize_mapped(const std::string& json) {
+  auto normalizer = MappedNormalizer::compile(parse_test::acme_xdr_mapping());
+  EXPECT_TRUE(normalizer);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  EXPECT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << json.substr(0, 200);
+  return (*normalizer)->normalize(doc);
+}
+
+Error mapped_error_of(const std::string& json) {
+  auto alert = normalize_mapped(json);
+  EXPECT_FALSE(alert) << json.substr(0, 200);
+  return alert ? Error{ErrorCode::kInvalidArgument, "unexpectedly accepted"} : alert.error();
+}
+
+// An acme-xdr alert with `extra` members added (later keys of the same name are not used:
+// simdjson finds the first, so the fixtures below never repeat a key).
+std::string acme(const std::string& extra, bool with_time = true) {
+  return std::string(R"({"product":"Acme XDR","event":{"uuid":"u-1"},"detection":{"name":"r"})") +
+         (with_time ? R"(,"ts":"2026-03-10T09:42:05Z")" : "") + (extra.empty() ? "" : ",") + extra +
+         "}";
+}
+
+void expect_names(const Error& e, std::string_view field) {
+  EXPECT_NE(e.message.find("acme-xdr"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find(field), std::string::npos) << e.message;
+}
+
+TEST(FormatsBadInputMapped, TheFixtureItselfIsAccepted) {
+  auto alert = normalize_mapped(acme(""));
+  ASSERT_TRUE(alert) << alert.error().message;
+  EXPECT_EQ(alert->rule_name, "r");
+}
+
+TEST(FormatsBadInputMapped, MissingRequiredFields) {
+  Error e = mapped_error_of(acme("", false));
+  EXPECT_EQ(e.code, ErrorCode::kNotAnAlert);
+  expect_names(e, "time 'ts' is missing");
+  e = mapped_error_of(acme(R"("ts":null)", false));
+  EXPECT_EQ(e.code, ErrorCode::kNotAnAlert);
+  expect_names(e, "time 'ts' is missing");
+  e = mapped_error_of(
+      R"({"product":"Acme XDR","event":{"kind":"x"},"detection":{"name":"r"},"ts":1})");
+  EXPECT_EQ(e.code, ErrorCode::kNotAnAlert);
+  expect_names(e, "id 'event.uuid' is missing");  // declared, so required
+  e = mapped_error_of(
+      R"({"product":"Acme XDR","event":{"uuid":"u"},"detection":{"name":" "},"ts":1})");
+  EXPECT_EQ(e.code, ErrorCode::kNotAnAlert);
+  expect_names(e, "rule_name 'detection.name' is empty");
+  e = mapped_error_of(R"({"product":"Acme XDR","event":{"uuid":"u"},"detection":"r","ts":1})");
+  expect_names(e, "rule_name 'detection.name' is missing");
+}
+
+TEST(FormatsBadInputMapped, WrongTypesAreErrorsNamingTheField) {
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"product":"Acme XDR","event":{"uuid":{"v":1}},"detection":{"name":"r"},"ts":1})",
+       "id 'event.uuid' is an object"},
+      {R"({"product":"Acme XDR","event":{"uuid":"u"},"detection":{"name":["r"]},"ts":1})",
+       "rule_name 'detection.name' is an array"},
+      {R"({"product":"Acme XDR","event":{"uuid":"u"},"detection":{"name":"r"},"ts":[1]})",
+       "time 'ts' is an array"},
+      {R"({"product":"Acme XDR","event":{"uuid":"u"},"detection":{"name":"r"},"ts":true})",
+       "time 'ts' is true/false"},
+      {acme(R"("sev":{"level":3})"), "severity 'sev' is an object"},
+      {acme(R"("hits":"many")"), "event_count 'hits' is not a count"},
+      {acme(R"("hits":-2)"), "event_count 'hits' is not a count"},
+      {acme(R"("src":{"ip":{"v4":"192.0.2.1"}})"), "observables 'src.ip' holds an object"},
+      {acme(R"("files":[{"sha256":["aa",["nested"]]}])"),
+       "observables 'files[].sha256' holds an array"},
+      {acme(R"("mitre":[{"technique_id":{"id":"T1059"}}])"),
+       "techniques 'mitre[].technique_id' holds an object"},
+      {acme(R"("message":{"text":"hello"})"), "'message' is an object (write 'message.*'"},
+      {acme(R"("files":{"0":{"sha256":"aa"}},"mail":{"to":{"a":"x@example.org"}})"),
+       "observables 'mail.to[]' holds an object"},
+  };
+  for (const auto& [json, expected] : cases) {
+    const Error e = mapped_error_of(json);
+    EXPECT_EQ(e.code, ErrorCode::kInvalidArgument) << json;
+    expect_names(e, expected);
+  }
+}
+
+TEST(FormatsBadInputMapped, UnreadableTimeQuotesAShortExcerpt) {
+  const Error e =
+      mapped_error_of(acme(R"("ts":"yesterday at noon)" + std::string(500, 'x') + "\"", false));
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  expect_names(e, "time 'ts' is not a timestamp");
+  EXPECT_LT(e.message.size(), 250u);
+}
+
+TEST(FormatsBadInputMapped, AnArrayWhereTheMappingExpectsAnObject) {
+  // files.sha256 written without "[]" against an array: the error says how to fix the mapping.
+  FormatMapping m = parse_test::acme_xdr_mapping();
+  m.observables = {parse_test::mapped("files.sha256", MappedValueKind::kHash)};
+  auto normalizer = MappedNormalizer::compile(m);
+  ASSERT_TRUE(normalizer);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(acme(R"("files":[{"sha256":"aa"}])")).get(doc), simdjson::SUCCESS);
+  auto alert = (*normalizer)->normalize(doc);
+  ASSERT_FALSE(alert);
+  expect_names(alert.error(), "'files[]'");
+}
+
+TEST(FormatsBadInputMapped, HugeArraysAreTooLarge) {
+  const std::string hashes = big_array(formats::kMaxArrayItems + 1, R"({"sha256":"aa"})");
+  Error e = mapped_error_of(acme(R"("files":)" + hashes));
+  EXPECT_EQ(e.code, ErrorCode::kTooLarge);
+  expect_names(e, "files");
+  e = mapped_error_of(
+      acme(R"("mail":{"to":)" + big_array(formats::kMaxArrayItems + 1, "\"a@b.c\"") + "}"));
+  EXPECT_EQ(e.code, ErrorCode::kTooLarge);
+  expect_names(e, "mail.to[]");
+  e = mapped_error_of(acme(R"("category":)" + big_array(formats::kMaxArrayItems + 1, "\"x\"")));
+  EXPECT_EQ(e.code, ErrorCode::kTooLarge);
+  expect_names(e, "categories 'category'");
+  e = mapped_error_of(
+      acme(R"("details":{"list":)" + big_array(formats::kMaxArrayItems + 1, "\"abc\"") + "}"));
+  EXPECT_EQ(e.code, ErrorCode::kTooLarge);
+  expect_names(e, "details.list");
+}
+
+TEST(FormatsBadInputMapped, DeepNestingUnderATextWildcardIsTooDeep) {
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += R"({"n":)";
+  deep += "\"bottom\"";
+  for (int i = 0; i < 100; ++i) deep += "}";
+  const Error e = mapped_error_of(acme(R"("details":)" + deep));
+  EXPECT_EQ(e.code, ErrorCode::kTooDeep);
+  expect_names(e, "texts");
+  // Nesting along a mapped path is bounded by the path itself: nothing deeper is walked.
+  auto alert = normalize_mapped(acme(R"("src":{"ip":"192.0.2.1","deep":)" + deep + "}"));
+  ASSERT_TRUE(alert) << alert.error().message;
+}
+
+TEST(FormatsBadInputMapped, InvalidUtf8NeverReachesTheMapping) {
+  // The JSON parser refuses invalid UTF-8 and escaped lone surrogates before any normalizer runs
+  // (the engine reports invalid_utf8 and quarantines the input).
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  EXPECT_EQ(parser.parse(acme("\"message\":\"caf\xC3\x28\"")).get(doc), simdjson::UTF8_ERROR);
+  EXPECT_NE(parser.parse(acme(R"("message":"\ud800")")).get(doc), simdjson::SUCCESS);
+  // Texts cut at the size budget never split a character.
+  std::string long_text;
+  while (long_text.size() < 300 * 1024) long_text += "\xC3\xA9t\xC3\xA9 ";
+  auto alert = normalize_mapped(acme("\"message\":\"" + long_text + "\""));
+  ASSERT_TRUE(alert) << alert.error().message;
+  for (const auto& t : alert->texts) EXPECT_TRUE(is_valid_utf8(t.text)) << t.field;
+}
+
+TEST(FormatsBadInputMapped, MutatedSamplesNeverCrash) {
+  NormalizerRegistry registry;
+  register_builtin_normalizers(registry);
+  FormatsConfig formats;
+  formats.mappings = {parse_test::acme_xdr_mapping()};
+  ASSERT_TRUE(register_mapped_normalizers(registry, formats));
+  simdjson::dom::parser parser;
+  const std::string replacements = "{}[]\"\\:,0a \x80\xff";
+  std::size_t parsed = 0, normalized = 0, failed = 0;
+  for (const char* name : {"acme_xdr_mail_attachment.json", "acme_xdr_encoded_powershell.json"}) {
+    const std::string original =
+        parse_test::read_text(parse_test::data_file(std::string("parse/mapped/") + name));
+    for (std::size_t k = 0; k < 600; ++k) {
+      std::string text = original;
+      const std::size_t at = (k * 7919 + 13) % text.size();
+      text[at] = replacements[k % replacements.size()];
+      simdjson::dom::element doc;
+      if (parser.parse(text).get(doc) != simdjson::SUCCESS) continue;
+      ++parsed;
+      auto alert = registry.normalize(doc, text);
+      (alert ? normalized : failed) += 1;
+    }
+  }
+  EXPECT_GT(parsed, 100u);
+  EXPECT_GT(normalized, 100u);
+  EXPECT_GT(failed, 0u);
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "mapped_test_support.hpp"
 #include "parse/cef_normalizer.hpp"
+#include "parse/mapped_normalizer.hpp"
 #include "parse/normalizer.hpp"
 #include "parse_test_support.hpp"
 
@@ -132,6 +134,52 @@ TEST(FormatsGolden, EverySampleMatchesItsExpectedNormalization) {
     const ordered_json expected =
         ordered_json::parse(parse_test::read_text(expected_file.string()));
     EXPECT_EQ(actual.dump(2), expected.dump(2)) << sample.path;
+  }
+}
+
+// Configured mappings: the acme-xdr samples in tests/data/parse/mapped/, auto-detected by a
+// registry holding the built-ins and the mapping, match their expected normalization, and it is
+// the mapping (not a built-in format or the guesser) that read them.
+TEST(FormatsGolden, MappedSamplesMatchTheirExpectedNormalization) {
+  NormalizerRegistry registry;
+  register_builtin_normalizers(registry);
+  FormatsConfig formats;
+  formats.mappings = {parse_test::acme_xdr_mapping()};
+  ASSERT_TRUE(register_mapped_normalizers(registry, formats));
+  auto mapping = MappedNormalizer::compile(parse_test::acme_xdr_mapping());
+  ASSERT_TRUE(mapping);
+  const bool update = std::getenv("SOC_UPDATE_GOLDEN") != nullptr;
+  const fs::path root = fs::path(SOC_TRIAGE_TEST_DATA_DIR) / "parse" / "mapped";
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".json") && !name.ends_with(".expected.json")) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  EXPECT_GE(paths.size(), 2u);
+  for (const auto& path : paths) {
+    const std::string text = parse_test::read_text(path.string());
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(text).get(doc), simdjson::SUCCESS) << path;
+    EXPECT_EQ((*mapping)->detect(doc), 100) << path;
+    auto alert = registry.normalize(doc, text);
+    ASSERT_TRUE(alert) << path << ": " << alert.error().message;
+    EXPECT_EQ(alert->raw, text);
+    auto direct = (*mapping)->normalize(doc);
+    ASSERT_TRUE(direct);
+    EXPECT_EQ(canonical(*alert).dump(2), canonical(*direct).dump(2)) << path;
+    const ordered_json actual = canonical(*alert);
+    const fs::path expected_file = expected_path(path);
+    if (update) {
+      std::ofstream(expected_file) << actual.dump(2) << "\n";
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(expected_file))
+        << "no golden file " << expected_file << " (run with SOC_UPDATE_GOLDEN=1 and review it)";
+    const ordered_json expected =
+        ordered_json::parse(parse_test::read_text(expected_file.string()));
+    EXPECT_EQ(actual.dump(2), expected.dump(2)) << path;
   }
 }
 

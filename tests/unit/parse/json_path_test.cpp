@@ -134,5 +134,119 @@ TEST_F(JsonPathTest, GetIntRefusesNumbersOutsideTheInt64Range) {
   EXPECT_EQ(json::get_int(doc, {"edge"}), std::nullopt);
 }
 
+// --- Compiled paths (json::Path): "[]" fan-out, a final "*", bounds ---
+
+class CompiledPathTest : public JsonPathTest {
+ protected:
+  // Every value the path reaches, as text ("{}" / "[]" for containers, "null").
+  std::vector<std::string> reach(const std::string& json_text, std::string_view path_text) {
+    auto path = json::Path::compile(path_text);
+    EXPECT_TRUE(path) << path_text;
+    std::vector<std::string> seen;
+    auto status = path->visit(parse(json_text), [&](simdjson::dom::element e) -> Status {
+      seen.push_back(e.is_object()  ? "{}"
+                     : e.is_array() ? "[]"
+                     : e.is_null()  ? "null"
+                                    : json::scalar_text(e));
+      return {};
+    });
+    EXPECT_TRUE(status) << path_text << ": " << (status ? "" : status.error().message);
+    return seen;
+  }
+  Error visit_error(const std::string& json_text, std::string_view path_text) {
+    auto path = json::Path::compile(path_text);
+    EXPECT_TRUE(path) << path_text;
+    auto status =
+        path->visit(parse(json_text), [](simdjson::dom::element) -> Status { return {}; });
+    EXPECT_FALSE(status) << path_text;
+    return status ? Error{ErrorCode::kInvalidArgument, "no error"} : status.error();
+  }
+};
+
+TEST_F(CompiledPathTest, PlainPathsResolveLikeFind) {
+  EXPECT_EQ(reach(R"({"src":{"ip":"192.0.2.1"}})", "src.ip"),
+            std::vector<std::string>{"192.0.2.1"});
+  EXPECT_EQ(reach(R"({"src.ip":"192.0.2.2"})", "src.ip"), std::vector<std::string>{"192.0.2.2"});
+  EXPECT_EQ(reach(R"({"a":{"b.c":{"d":1}}})", "a.b.c.d"), std::vector<std::string>{"1"});
+  EXPECT_TRUE(reach(R"({"src":{}})", "src.ip").empty());  // missing: nothing reached, no error
+  EXPECT_EQ(reach(R"({"x":null})", "x"), std::vector<std::string>{"null"});
+  EXPECT_EQ(reach(R"({"tags":["a","b"]})", "tags"), std::vector<std::string>{"[]"});  // as is
+}
+
+TEST_F(CompiledPathTest, BracketsWalkEveryItem) {
+  const std::string doc =
+      R"({"files":[{"sha256":"aa"},{"name":"no hash"},{"sha256":"bb"}],"mitre":{"technique_id":"T1"}})";
+  EXPECT_EQ(reach(doc, "files[].sha256"), (std::vector<std::string>{"aa", "bb"}));
+  EXPECT_EQ(reach(doc, "files[]"), (std::vector<std::string>{"{}", "{}", "{}"}));
+  EXPECT_EQ(reach(doc, "mitre[].technique_id"), std::vector<std::string>{"T1"});  // lone object
+  EXPECT_EQ(reach(R"({"to":["x@example.org","y@example.org"]})", "to[]"),
+            (std::vector<std::string>{"x@example.org", "y@example.org"}));
+  // Nested fan-out, and flattened keys inside items.
+  EXPECT_EQ(reach(R"({"a":[{"b":[{"c":1},{"c":2}]},{"b":[{"c":3}]},{"b.c":4}]})", "a[].b[].c"),
+            (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(reach(R"({"a":[{"b.c":4},{"b":{"c":5}}]})", "a[].b.c"),
+            (std::vector<std::string>{"4", "5"}));
+  EXPECT_EQ(reach(R"({"a":[[{"b":1}]]})", "a[].b"), std::vector<std::string>{});  // not objects
+}
+
+TEST_F(CompiledPathTest, AnArrayWhereAnObjectIsExpectedSaysToWriteBrackets) {
+  const Error e = visit_error(R"({"files":[{"sha256":"aa"}]})", "files.sha256");
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(e.message.find("'files[]'"), std::string::npos) << e.message;
+  const Error nested = visit_error(R"({"x":{"files":[{"sha256":"aa"}]}})", "x.files.sha256");
+  EXPECT_NE(nested.message.find("'x.files[]'"), std::string::npos) << nested.message;
+}
+
+TEST_F(CompiledPathTest, HugeArraysAndFanOutAreBounded) {
+  std::string big = R"({"a":[)";
+  for (std::size_t i = 0; i <= json::kMaxPathArrayItems; ++i)
+    big += (i ? ",{\"b\":1}" : "{\"b\":1}");
+  big += "]}";
+  EXPECT_EQ(visit_error(big, "a[].b").code, ErrorCode::kTooLarge);
+  // 64 x 64 items: each array is within bounds, the values reached are not.
+  std::string row = "[";
+  for (int i = 0; i < 64; ++i) row += (i ? ",{\"c\":1}" : "{\"c\":1}");
+  row += "]";
+  std::string grid = R"({"a":[)";
+  for (int i = 0; i < 64; ++i) grid += (i ? "," : "") + std::string(R"({"b":)") + row + "}";
+  grid += "]}";
+  const Error e = visit_error(grid, "a[].b[].c");
+  EXPECT_EQ(e.code, ErrorCode::kTooLarge);
+  EXPECT_NE(e.message.find("a[].b[].c"), std::string::npos);
+}
+
+TEST_F(CompiledPathTest, TheFirstErrorFromTheCallbackStopsTheWalk) {
+  auto path = json::Path::compile("a[]");
+  ASSERT_TRUE(path);
+  int calls = 0;
+  auto status = path->visit(parse(R"({"a":[1,2,3]})"), [&](simdjson::dom::element) -> Status {
+    if (++calls == 2) return fail(ErrorCode::kInvalidArgument, "stop");
+    return {};
+  });
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().message, "stop");
+  EXPECT_EQ(calls, 2);
+}
+
+TEST_F(CompiledPathTest, Grammar) {
+  for (const char* good : {"a", "a.b", "a[]", "a[].b", "a[].b[].c", "details.*", "*", "a[].*",
+                           "key with spaces.x", "kibana.alert.rule.name"})
+    EXPECT_TRUE(json::Path::compile(good)) << good;
+  for (const char* bad : {"", ".a", "a.", "a..b", "[]", "a.[]", "a[0]", "a[].[]", "*.a", "a*",
+                          "a.*.b", "a]b", "a[b]"})
+    EXPECT_FALSE(json::Path::compile(bad)) << bad;
+  EXPECT_FALSE(json::Path::compile(std::string(600, 'a')));
+  auto wildcard = json::Path::compile("details.*");
+  ASSERT_TRUE(wildcard);
+  EXPECT_TRUE(wildcard->ends_with_wildcard());
+  EXPECT_FALSE(wildcard->has_fan_out());
+  EXPECT_EQ(reach(R"({"details":{"a":"x"}})", "details.*"), std::vector<std::string>{"{}"});
+  EXPECT_EQ(reach(R"({"details":{"a":"x"}})", "*"), std::vector<std::string>{"{}"});
+  auto fan = json::Path::compile("files[].sha256");
+  ASSERT_TRUE(fan);
+  EXPECT_TRUE(fan->has_fan_out());
+  EXPECT_EQ(fan->text(), "files[].sha256");
+}
+
 }  // namespace
 }  // namespace soc
