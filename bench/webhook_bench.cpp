@@ -114,6 +114,7 @@ BENCHMARK(BM_Webhook_DurableIntake)
     ->Arg(10)
     ->Arg(100)
     ->Threads(8)
+    ->Threads(16)
     ->UseRealTime()
     ->MinTime(3.0)
     ->Unit(benchmark::kMicrosecond);

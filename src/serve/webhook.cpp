@@ -311,7 +311,10 @@ Status WebhookServer::bind() {
   // A little over the limit, so the handler (not the library) answers and counts a 413 for a
   // body it reads; the library refuses a larger declared Content-Length itself.
   http.set_payload_max_length(static_cast<std::size_t>(config.max_body_bytes) + 1);
-  http.set_keep_alive_max_count(10000);
+  // A keep-alive connection holds a pool thread while it is open: idle ones are let go soon,
+  // so senders beyond http_threads are not starved.
+  http.set_keep_alive_max_count(1000);
+  http.set_keep_alive_timeout(2);
   // Headers and body leave in separate writes: without this, Nagle's algorithm holds the body
   // back until the client's delayed ACK, milliseconds per request.
   http.set_tcp_nodelay(true);
