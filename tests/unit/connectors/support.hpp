@@ -2,6 +2,7 @@
 // answer like Elasticsearch/OpenSearch `_search`, Splunk's export and the Log Analytics API.
 #pragma once
 #include <gtest/gtest.h>
+#include "../../support/temp_dir.hpp"
 
 #include <unistd.h>
 
@@ -82,27 +83,7 @@ inline std::map<std::string, std::string> form_fields(std::string_view body) {
   return out;
 }
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("soc-connectors-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = testing_support::TempDir;
 
 inline std::unique_ptr<Store> open_store(const std::string& path, const Clock& clock) {
   auto store = open_sqlite_store(SqliteOptions{.path = path}, clock);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "../../support/temp_dir.hpp"
 #include "core/time.hpp"
 #include "parse/normalizer.hpp"
 #include "serve/directory_watcher.hpp"
@@ -20,21 +21,7 @@
 namespace soc::serve {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("soc-serve-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = testing_support::TempDir;
 
 std::shared_ptr<const NormalizerRegistry> normalizers() {
   auto registry = std::make_shared<NormalizerRegistry>();

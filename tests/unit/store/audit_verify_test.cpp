@@ -19,7 +19,7 @@ using store_test::RawDb;
 using store_test::sample_record;
 using store_test::TempDir;
 
-constexpr TimestampMs kNow = 1'772'500'000'000;
+using store_test::kNow;
 
 // The chain every case starts from: 1, 2 triage; 3 quarantine; 4, 5, 6 triage.
 void write_chain(const std::string& path) {

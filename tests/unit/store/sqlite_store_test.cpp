@@ -17,14 +17,8 @@ using store_test::RawDb;
 using store_test::sample_record;
 using store_test::TempDir;
 
-constexpr TimestampMs kNow = 1'772'500'000'000;
-
-SqliteOptions file_options(const std::string& path, int batch_size = 1000) {
-  SqliteOptions options;
-  options.path = path;
-  options.batch_size = batch_size;
-  return options;
-}
+using store_test::file_options;
+using store_test::kNow;
 
 TEST(SqliteStore, RoundTripsEveryStoredField) {
   FixedClock clock(kNow);

@@ -1,6 +1,7 @@
 // Store test fixtures: temporary files, realistic records, a raw connection for tampering.
 #pragma once
 #include <sqlite3.h>
+#include "../../support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,27 +15,7 @@
 
 namespace soc::store_test {
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("soc-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = testing_support::TempDir;
 
 // A second connection to the database file, as an operator or attacker with sqlite3 would have.
 class RawDb {
@@ -127,6 +108,15 @@ inline TriageRecord sample_record(int n, const std::string& alert_id = "") {
   r.correlation.closed_by = "agent";
   r.correlation.risk_score = r.risk_score;
   return r;
+}
+
+inline constexpr TimestampMs kNow = 1'772'500'000'000;
+
+inline SqliteOptions file_options(const std::string& path, int batch_size = 1000) {
+  SqliteOptions options;
+  options.path = path;
+  options.batch_size = batch_size;
+  return options;
 }
 
 inline std::unique_ptr<Store> open_or_fail(const SqliteOptions& options, const Clock& clock) {
