@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace soc {
@@ -33,15 +34,24 @@ class JsonWriter {
 
   template <class T>
   JsonWriter& field(std::string_view k, const T& v) {
-    key(k);
-    return value(v);
+    if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      return text_field(k, v);
+    } else {
+      key(k);
+      return value(v);
+    }
   }
   JsonWriter& string_array(std::string_view k, const std::vector<std::string>& items);
 
  private:
   void separator();
+  // A string member written in one piece: most of a decision's members are short texts.
+  JsonWriter& text_field(std::string_view k, std::string_view v);
   std::string& out_;
-  std::vector<bool> first_;  // per open container: no element written yet
+  // No stack of per-container flags: a new container starts empty, and closing one leaves its
+  // parent holding at least that element, so one flag and the depth say where commas go.
+  int depth_ = 0;
+  bool container_has_element_ = false;
   bool after_key_ = false;
 };
 

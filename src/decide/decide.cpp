@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <set>
 
 #include "core/sha256.hpp"
@@ -12,7 +14,7 @@
 namespace soc {
 
 Incident IncidentTracker::assign(const std::string& alert_id,
-                                 const std::vector<std::string>& related_alert_ids,
+                                 const std::vector<std::string_view>& related_alert_ids,
                                  const std::vector<std::string>& tactics) {
   std::string id;
   for (const auto& r : related_alert_ids)
@@ -27,9 +29,12 @@ Incident IncidentTracker::assign(const std::string& alert_id,
   }
   Incident& inc = incidents_[id];
   inc.id = id;
-  // An alert belongs to the first incident it joined.
-  auto join = [&](const std::string& member) {
-    if (incident_of_alert_.try_emplace(member, id).second) inc.alert_ids.push_back(member);
+  // An alert belongs to the first incident it joined. The related alerts mostly joined already:
+  // looking them up by view copies no id.
+  auto join = [&](std::string_view member) {
+    if (incident_of_alert_.contains(member)) return;
+    incident_of_alert_.emplace(std::string(member), id);
+    inc.alert_ids.emplace_back(member);
   };
   for (const auto& r : related_alert_ids) join(r);
   join(alert_id);
@@ -294,6 +299,15 @@ void predict_next(const Evidence& ev, const AttackCatalog& catalog,
       }
 }
 
+// "ioc_reputation +23": the factor and its signed points as "{:+g}" writes them. Integral
+// points (every factor today) go through integer formatting, which gives the same text below
+// 1e6: fmt's floating-point path cost several times the rest of the sentence.
+std::string factor_points_text(const ScoreFactor& f) {
+  if (f.points == std::trunc(f.points) && std::fabs(f.points) < 1e6)
+    return fmt::format("{} {:+d}", f.name, static_cast<std::int64_t>(f.points));
+  return fmt::format("{} {:+g}", f.name, f.points);
+}
+
 std::string join_actions(const std::vector<Action>& actions) {
   std::vector<std::string> parts;
   for (const auto& a : actions)
@@ -386,8 +400,8 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
           if (std::none_of(d.attack.begin(), d.attack.end(),
                            [&](const AttackEntry& a) { return a.technique_id == t->id; }))
             d.attack.push_back({t->id, t->name, t->tactics, MappingSource::kCorrelation,
-                                fmt::format("earlier alert {} ({:.0f} h before) in the same chain",
-                                            r.entry->alert_id, r.hours_before),
+                                fmt::format("earlier alert {} ({} h before) in the same chain",
+                                            r.entry->alert_id, r.whole_hours_before()),
                                 false});
   if (ev.category == AlertCategory::kLateralMovement ||
       ev.category == AlertCategory::kSuspiciousLogin)
@@ -403,7 +417,8 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
 
   // 4. Kill chain: one incident holding the chain's alerts.
   if (ev.correlation.kill_chain) {
-    std::vector<std::string> related_ids;
+    std::vector<std::string_view> related_ids;  // views into the correlation index
+    related_ids.reserve(ev.correlation.related.size());
     for (const auto& r : ev.correlation.related) related_ids.push_back(r.entry->alert_id);
     d.incident = incidents.assign(alert.id, related_ids, ev.correlation.chain_tactics);
     if (d.classification == Classification::kTruePositive && d.severity < Severity::kHigh) {
@@ -464,10 +479,10 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
       if (r.entry->classification == "FALSE_POSITIVE" && reopened++ < 5) {
         add_action(pb.actions, make_action(ActionType::kReopenAlert, r.entry->alert_id));
         pb.recommendations.push_back(
-            fmt::format("Re-investigate alert {} ('{}', {:.0f} h earlier on {}), closed as "
+            fmt::format("Re-investigate alert {} ('{}', {} h earlier on {}), closed as "
                         "FALSE_POSITIVE{}: it fits this chain "
                         "as the probable initial entry point.",
-                        r.entry->alert_id, r.entry->rule_name, r.hours_before,
+                        r.entry->alert_id, r.entry->rule_name, r.whole_hours_before(),
                         r.shared_entity.substr(r.shared_entity.find(':') + 1),
                         r.entry->closed_by.empty() ? "" : " by " + r.entry->closed_by));
       }
@@ -575,7 +590,7 @@ Decision decide(const Alert& alert, Evidence ev, const RiskScore& score, const C
   d.steps = std::move(ev.steps);
   std::vector<std::string> factor_text;
   for (const auto& f : d.factors)
-    if (f.points != 0) factor_text.push_back(fmt::format("{} {:+g}", f.name, f.points));
+    if (f.points != 0) factor_text.push_back(factor_points_text(f));
   d.steps.push_back(
       {"What do the factors add up to, and what follows?",
        fmt::format("score(category={}) and decide(mode={})", d.category, to_string(cfg.mode)),

@@ -6,7 +6,9 @@
 // operating mode). Threading: one call at a time per tracker. Failure: none; every branch of the
 // matrix yields a decision with its reasons written down.
 #pragma once
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -19,12 +21,19 @@ namespace soc {
 class IncidentTracker {
  public:
   // Joins the alert to the incident of any related alert, or opens a new one.
-  Incident assign(const std::string& alert_id, const std::vector<std::string>& related_alert_ids,
+  Incident assign(const std::string& alert_id,
+                  const std::vector<std::string_view>& related_alert_ids,
                   const std::vector<std::string>& tactics);
   void restore(const Incident& incident);  // from the store, at start-up
 
  private:
-  std::unordered_map<std::string, std::string> incident_of_alert_;
+  struct TextHash {  // lets incident_of_alert_ be searched with a string_view
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> incident_of_alert_;
   std::unordered_map<std::string, Incident> incidents_;
 };
 

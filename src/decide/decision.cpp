@@ -197,6 +197,12 @@ void write_param(JsonWriter& w, const ActionParam& p) {
 std::string to_json(const Decision& d, bool include_audit) {
   std::string out;
   out.reserve(16384);
+  write_json(d, include_audit, out);
+  return out;
+}
+
+void write_json(const Decision& d, bool include_audit, std::string& out) {
+  out.clear();
   JsonWriter w(out);
   w.begin_object();
   w.field("alert_id", d.alert_id);
@@ -302,7 +308,6 @@ std::string to_json(const Decision& d, bool include_audit) {
         .field("hash", d.audit->hash)
         .end_object();
   w.end_object();
-  return out;
 }
 
 std::string to_text(const Decision& d) {

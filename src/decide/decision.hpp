@@ -116,6 +116,9 @@ struct Decision {
 
 // Serialization as decision.schema.json (compact, one line, no trailing newline).
 std::string to_json(const Decision& decision, bool include_audit = true);
+// The same text into `out`, replacing its content but keeping its capacity: a caller writing a
+// decision per alert reuses one buffer instead of allocating ~10 KB each time.
+void write_json(const Decision& decision, bool include_audit, std::string& out);
 // A summary an L1 analyst reads in ten seconds.
 std::string to_text(const Decision& decision);
 

@@ -187,7 +187,7 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref,
   ToolEnvironment env{config_, *kb_.context, *kb_.mapper, enrichment_, correlation_};
   Evidence evidence = planner_.investigate(alert, env);
   const RiskScore score = score_alert(alert, evidence, config_);
-  std::string states = store_ ? stage_states(alert, extracted, evidence) : std::string();
+  if (store_) stage_states(alert, extracted, evidence, stage_states_json_);
   Decision decision = decide(alert, std::move(evidence), score, config_, *kb_.catalog, incidents_);
   actions_.apply(decision);
 
@@ -199,17 +199,26 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref,
     rec.format = std::string(to_string(alert.format));
     rec.alert_time = alert.timestamp;
     rec.raw = std::move(alert.raw);
-    rec.stage_states_json = std::move(states);
-    rec.decision_json = to_json(decision, false);
+    rec.stage_states_json = std::move(stage_states_json_);
+    write_json(decision, false, decision_json_);
+    rec.decision_json = std::move(decision_json_);
     rec.classification = std::string(to_string(decision.classification));
     rec.severity = std::string(to_string(decision.severity));
     rec.priority = std::string(to_string(decision.priority));
     rec.risk_score = decision.risk_score;
     rec.correlation = std::move(entry);
+    // The incident's lists are lent to the record and taken back below, like the correlation
+    // entry: a large incident lists a hundred alert ids, each a string to copy and free.
     if (decision.incident)
-      rec.incident = IncidentRecord{decision.incident->id, decision.incident->alert_ids,
-                                    decision.incident->tactics};
+      rec.incident = IncidentRecord{decision.incident->id, std::move(decision.incident->alert_ids),
+                                    std::move(decision.incident->tactics)};
     auto stamp = store_->record_triage(rec);
+    decision_json_ = std::move(rec.decision_json);
+    stage_states_json_ = std::move(rec.stage_states_json);
+    if (decision.incident) {
+      decision.incident->alert_ids = std::move(rec.incident->alert_ids);
+      decision.incident->tactics = std::move(rec.incident->tactics);
+    }
     if (!stamp) return TriageOutcome{ref, std::nullopt, stamp.error(), false};
     decision.audit = AuditStamp{stamp->record, stamp->hash};
     entry = std::move(rec.correlation);
@@ -237,11 +246,11 @@ CorrelationEntry Engine::correlation_entry(const Alert& alert, const Decision& d
   return e;
 }
 
-std::string Engine::stage_states(const Alert& alert, const std::vector<Observable>& extracted,
-                                 const Evidence& ev) const {
+void Engine::stage_states(const Alert& alert, const std::vector<Observable>& extracted,
+                          const Evidence& ev, std::string& out) const {
   // Compact on purpose: the raw alert and the decision are stored beside it, so each stage keeps
   // only what it added.
-  std::string out;
+  out.clear();
   JsonWriter w(out);
   w.begin_object();
   w.key("normalize")
@@ -270,7 +279,6 @@ std::string Engine::stage_states(const Alert& alert, const std::vector<Observabl
   w.field("burst_count", ev.correlation.burst_count).string_array("unknowns", ev.unknowns);
   w.end_object();
   w.end_object();
-  return out;
 }
 
 Status Engine::flush() {

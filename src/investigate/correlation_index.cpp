@@ -2,65 +2,110 @@
 #include "investigate/correlation_index.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace soc {
 
 void CorrelationIndex::add(CorrelationEntry entry) {
-  const std::size_t pos = entries_.size();
-  const TimestampMs t = entry.time;
+  const Posting posting{entry.time, entries_.size()};
+  Key key;
+  key.alert_id_hash = std::hash<std::string_view>{}(entry.alert_id);
+  key.rule = rule_ids_.try_emplace(entry.rule_name, static_cast<std::uint32_t>(rule_ids_.size()))
+                 .first->second;
+  key.closed = entry.classification == "TRUE_POSITIVE"    ? Closed::kTruePositive
+               : entry.classification == "FALSE_POSITIVE" ? Closed::kFalsePositive
+                                                          : Closed::kOther;
+  keys_.push_back(key);
   entries_.push_back(std::move(entry));
   for (const auto& e : entries_.back().entities) {
     auto& list = by_entity_[e];
-    // Alerts mostly arrive in time order (append); a late one goes where its time belongs.
-    if (list.empty() || entries_[list.back()].time <= t) {
-      list.push_back(pos);
-    } else {
-      auto at = std::upper_bound(list.begin(), list.end(), t, [&](TimestampMs time, std::size_t p) {
-        return time < entries_[p].time;
-      });
-      list.insert(at, pos);
-    }
+    // Alerts mostly arrive in time order (append); a late one goes where its time belongs,
+    // after the entries of the same time (positions grow, so the list stays sorted as pairs).
+    if (list.empty() || list.back() < posting)
+      list.push_back(posting);
+    else
+      list.insert(std::upper_bound(list.begin(), list.end(), posting), posting);
   }
+}
+
+std::pair<CorrelationIndex::Postings::const_iterator, CorrelationIndex::Postings::const_iterator>
+CorrelationIndex::window(const Postings& list, TimestampMs from, TimestampMs to,
+                         std::size_t limit) {
+  constexpr auto kLastPosition = std::numeric_limits<std::size_t>::max();
+  auto begin = std::lower_bound(list.begin(), list.end(), Posting{from, 0});
+  const auto end = std::upper_bound(begin, list.end(), Posting{to, kLastPosition});
+  if (static_cast<std::size_t>(end - begin) > limit)
+    begin = end - static_cast<std::ptrdiff_t>(limit);
+  return {begin, end};
 }
 
 std::size_t CorrelationIndex::count(const std::string& entity, TimestampMs from,
                                     TimestampMs to) const {
   auto it = by_entity_.find(entity);
   if (it == by_entity_.end()) return 0;
-  const auto& list = it->second;
-  auto end = std::upper_bound(list.begin(), list.end(), to, [&](TimestampMs t, std::size_t pos) {
-    return t < entries_[pos].time;
-  });
-  auto begin = std::lower_bound(list.begin(), end, from, [&](std::size_t pos, TimestampMs t) {
-    return entries_[pos].time < t;
-  });
+  const auto [begin, end] = window(it->second, from, to);
   return static_cast<std::size_t>(end - begin);
 }
 
-std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(
-    const std::vector<std::string>& entities, TimestampMs from, TimestampMs to,
-    std::size_t limit) const {
-  // (time, position) pairs: sorting them orders by time and puts duplicates side by side.
-  std::vector<std::pair<TimestampMs, std::size_t>> hits;
+bool CorrelationIndex::is_alert(std::size_t pos, std::string_view alert_id,
+                                std::size_t alert_id_hash) const {
+  return keys_[pos].alert_id_hash == alert_id_hash && entries_[pos].alert_id == alert_id;
+}
+
+template <class Fn>
+void CorrelationIndex::visit(const std::vector<std::string>& entities, TimestampMs from,
+                             TimestampMs to, std::size_t limit,
+                             std::optional<std::string_view> exclude_alert_id, Fn&& fn) const {
+  using Run = std::pair<Postings::const_iterator, Postings::const_iterator>;
+  std::vector<Run> runs;
+  runs.reserve(entities.size());
   for (const auto& e : entities) {
     auto it = by_entity_.find(e);
     if (it == by_entity_.end()) continue;
-    const auto& list = it->second;
-    auto end = std::upper_bound(list.begin(), list.end(), to, [&](TimestampMs t, std::size_t pos) {
-      return t < entries_[pos].time;
-    });
-    auto begin = std::lower_bound(list.begin(), end, from, [&](std::size_t pos, TimestampMs t) {
-      return entries_[pos].time < t;
-    });
-    if (static_cast<std::size_t>(end - begin) > limit)
-      begin = end - static_cast<std::ptrdiff_t>(limit);
-    for (auto i = begin; i != end; ++i) hits.emplace_back(entries_[*i].time, *i);
+    const auto [begin, end] = window(it->second, from, to, limit);
+    if (begin != end) runs.emplace_back(begin, end);
   }
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  const std::size_t exclude_hash =
+      exclude_alert_id ? std::hash<std::string_view>{}(*exclude_alert_id) : 0;
+  // Each run is in (time, position) order: walking them as one merged sequence (an alert has a
+  // handful of entities) gives the entries by time, an entry shared by two entities twice in a
+  // row, and needs no buffer of hundreds of postings per query.
+  std::optional<Posting> previous;
+  for (;;) {
+    Run* next = nullptr;
+    for (auto& run : runs)
+      if (run.first != run.second && (next == nullptr || *run.first < *next->first)) next = &run;
+    if (next == nullptr) return;
+    const Posting hit = *next->first++;
+    if (hit == previous) continue;
+    previous = hit;
+    const std::size_t pos = hit.second;
+    if (exclude_alert_id && is_alert(pos, *exclude_alert_id, exclude_hash)) continue;
+    fn(pos);
+  }
+}
+
+std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(
+    const std::vector<std::string>& entities, TimestampMs from, TimestampMs to, std::size_t limit,
+    std::optional<std::string_view> exclude_alert_id) const {
   std::vector<const CorrelationEntry*> out;
-  out.reserve(hits.size());
-  for (const auto& [time, pos] : hits) out.push_back(&entries_[pos]);
+  visit(entities, from, to, limit, exclude_alert_id,
+        [&](std::size_t pos) { out.push_back(&entries_[pos]); });
+  return out;
+}
+
+CorrelationIndex::RuleHistory CorrelationIndex::rule_history(
+    const std::vector<std::string>& entities, std::string_view rule_name, TimestampMs from,
+    TimestampMs to, std::size_t limit, std::optional<std::string_view> exclude_alert_id) const {
+  RuleHistory out;
+  const auto rule = rule_ids_.find(rule_name);
+  if (rule == rule_ids_.end()) return out;  // a rule never seen has no history
+  visit(entities, from, to, limit, exclude_alert_id, [&](std::size_t pos) {
+    const Key& key = keys_[pos];
+    if (key.rule != rule->second) return;
+    if (key.closed == Closed::kTruePositive) ++out.true_positive;
+    if (key.closed == Closed::kFalsePositive) ++out.false_positive;
+  });
   return out;
 }
 

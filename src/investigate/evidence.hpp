@@ -1,5 +1,6 @@
 // What the investigation established about one alert: the state handed to scoring and decision.
 #pragma once
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,12 @@ struct RelatedAlert {
   const CorrelationEntry* entry = nullptr;
   std::string shared_entity;
   double hours_before = 0;
+  // hours_before (never negative: the alert is earlier) as "{:.0f}" writes it, to nearest with
+  // ties to even as nearbyint rounds in the default mode, for the reasoning text: fmt's
+  // floating-point path cost several times the rest of a sentence.
+  long long whole_hours_before() const {
+    return static_cast<long long>(std::nearbyint(hours_before));
+  }
 };
 
 struct CorrelationEvidence {

@@ -638,12 +638,10 @@ class HistoryTool final : public InvestigationTool {
 
     // Similar alerts: same rule, shared entity, look-back window.
     // The 50 most recent alerts per entity are plenty to tell a recurring pattern.
-    for (const auto* e :
-         env.correlation.on_entities(entities, t - cfg.history_days * kDay, t, 50)) {
-      if (e->alert_id == alert.id || e->rule_name != alert.rule_name) continue;
-      if (e->classification == "TRUE_POSITIVE") ++ce.similar_true_positive;
-      if (e->classification == "FALSE_POSITIVE") ++ce.similar_false_positive;
-    }
+    const auto similar = env.correlation.rule_history(entities, alert.rule_name,
+                                                      t - cfg.history_days * kDay, t, 50, alert.id);
+    ce.similar_true_positive += similar.true_positive;
+    ce.similar_false_positive += similar.false_positive;
     if (ce.similar_true_positive + ce.similar_false_positive > 0)
       said.push_back(
           fmt::format("same rule on these entities in {} days: {} true positive, {} false positive",
@@ -671,14 +669,14 @@ class HistoryTool final : public InvestigationTool {
       if (e.starts_with("host:") || e.starts_with("user:")) chain_entities.push_back(e);
     constexpr std::size_t kMaxRelated = 20;
     auto earlier = env.correlation.on_entities(
-        chain_entities, t - cfg.kill_chain_window_hours * kHour, t, kMaxRelated);
-    std::erase_if(earlier, [&](const CorrelationEntry* e) { return e->alert_id == alert.id; });
+        chain_entities, t - cfg.kill_chain_window_hours * kHour, t, kMaxRelated, alert.id);
     for (const auto& entity : chain_entities)
       ce.related_total =
           std::max(ce.related_total, static_cast<int>(env.correlation.count(
                                          entity, t - cfg.kill_chain_window_hours * kHour, t)));
     // The reasoning and the incident carry the most recent ones; the count says how many more.
     if (earlier.size() > kMaxRelated) earlier.erase(earlier.begin(), earlier.end() - kMaxRelated);
+    ce.related.reserve(ce.related.size() + earlier.size());
     for (const auto* e : earlier) {
       std::string shared;
       for (const auto& entity : e->entities)
@@ -688,7 +686,7 @@ class HistoryTool final : public InvestigationTool {
           break;
         }
       ce.related.push_back(
-          {e, shared, static_cast<double>(t - e->time) / static_cast<double>(kHour)});
+          {e, std::move(shared), static_cast<double>(t - e->time) / static_cast<double>(kHour)});
     }
     // A kill chain: earlier related alerts sit at earlier tactics than this alert's latest one.
     int current_max = -1;
@@ -716,8 +714,8 @@ class HistoryTool final : public InvestigationTool {
     const std::size_t first_named = ce.related.size() > kNamed ? ce.related.size() - kNamed : 0;
     for (std::size_t i = first_named; i < ce.related.size(); ++i) {
       const RelatedAlert& r = ce.related[i];
-      said.push_back(fmt::format("'{}' ({}) {:.0f} h earlier on {}, closed as {}{}",
-                                 r.entry->rule_name, r.entry->alert_id, r.hours_before,
+      said.push_back(fmt::format("'{}' ({}) {} h earlier on {}, closed as {}{}", r.entry->rule_name,
+                                 r.entry->alert_id, r.whole_hours_before(),
                                  r.shared_entity.substr(r.shared_entity.find(':') + 1),
                                  r.entry->classification.empty() ? "open" : r.entry->classification,
                                  r.entry->closed_by.empty() ? "" : " by " + r.entry->closed_by));

@@ -33,8 +33,13 @@ void add_hashes(Alert& alert, simdjson::dom::element doc, std::string_view prefi
       {"sha1", ObservableType::kSha1},
       {"sha256", ObservableType::kSha256},
       {"sha512", ObservableType::kSha512}};
+  // One buffer for the four paths: this runs four times per alert, mostly finding nothing.
+  std::string path(prefix);
+  path += ".hash.";
+  const std::size_t stem = path.size();
   for (const auto& [name, type] : kHashes) {
-    const std::string path = std::string(prefix) + ".hash." + std::string(name);
+    path.resize(stem);
+    path += name;
     add_observable(alert, type, json::get_string(doc, {path}), role, path);
   }
 }

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 namespace soc::json {
 namespace {
 
@@ -11,10 +13,23 @@ namespace {
 std::optional<simdjson::dom::element> find_in(simdjson::dom::object obj, std::string_view path,
                                               int budget, std::string_view* array_in_the_way) {
   if (budget <= 0) return std::nullopt;
-  simdjson::dom::element direct;
-  if (obj.at_key(path).get(direct) == simdjson::SUCCESS) return direct;
+  // One scan of the keys finds the key equal to `path` (first wins, as with at_key) and notes
+  // which dotted prefixes of `path` are keys too: a missing field, the usual case as the
+  // normalizers try their candidate paths, then costs one scan instead of one per dot.
+  constexpr std::size_t kNotedDots = 64;  // prefixes ending further on are always looked up
+  std::uint64_t prefix_at_dot = 0;        // bit d: the prefix ending at path[d] is a key
+  for (const auto [key, value] : obj) {
+    // Lengths first: the bytes are compared only where a match is possible.
+    if (key.size() == path.size()) {
+      if (key == path) return value;
+    } else if (key.size() < kNotedDots && key.size() < path.size() && path[key.size()] == '.' &&
+               path.starts_with(key)) {
+      prefix_at_dot |= std::uint64_t{1} << key.size();
+    }
+  }
   // Try every dotted prefix that names a nested object, shortest first.
   for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    if (dot < kNotedDots && (prefix_at_dot >> dot & 1) == 0) continue;
     simdjson::dom::element prefix;
     if (obj.at_key(path.substr(0, dot)).get(prefix) != simdjson::SUCCESS) continue;
     simdjson::dom::object child;

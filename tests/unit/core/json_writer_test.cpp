@@ -100,6 +100,38 @@ TEST(JsonString, SurrogatesAndCodePointsAboveTheRangeAreRejected) {
   EXPECT_EQ(json_quoted("\xF5\x80\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");
 }
 
+TEST(JsonString, SpecialBytesAreFoundAtEveryOffsetOfLongText) {
+  // The plain-run scan reads 16 bytes at a time: a special byte must be caught in any lane, in
+  // a later block and in the tail.
+  for (const char special : {'"', '\\', '<', '\x01', '\x7f'}) {
+    for (std::size_t at = 0; at < 50; ++at) {
+      std::string text(50, 'a');
+      text[at] = special;
+      const auto parsed = reparse(json_quoted(text));
+      EXPECT_EQ(parsed.get<std::string>(), text) << "offset " << at;
+      // '<' and controls have no short escape: the byte itself must not survive.
+      if (special == '<' || special == '\x01') {
+        EXPECT_EQ(json_quoted(text).find(special), std::string::npos) << "offset " << at;
+      }
+    }
+  }
+  // Short texts and tails are read as overlapping words: every length and position of them.
+  for (std::size_t length = 1; length < 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string text(length, 'a');
+      text[at] = '<';
+      ASSERT_EQ(json_quoted(text),
+                "\"" + std::string(at, 'a') + "\\u003c" + std::string(length - at - 1, 'a') + "\"")
+          << length << " " << at;
+    }
+    EXPECT_EQ(json_quoted(std::string(length, 'a')), "\"" + std::string(length, 'a') + "\"");
+  }
+  std::string accented(40, 'x');
+  accented += "\xC3\xA9";
+  EXPECT_EQ(json_quoted(accented), "\"" + accented + "\"");
+  EXPECT_EQ(json_quoted(std::string(40, 'x') + "\xFF"), "\"" + std::string(40, 'x') + "\\ufffd\"");
+}
+
 TEST(JsonString, AppendsToExistingText) {
   std::string out = "prefix:";
   append_json_string(out, "v");
@@ -171,11 +203,31 @@ TEST(JsonWriter, NestedObjectsAndArrays) {
   EXPECT_EQ(j["after"], 1);
 }
 
+TEST(JsonWriter, CommasAfterClosedContainers) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array().begin_object().end_object().begin_array().end_array().value(1);
+  w.begin_object().field("a", 1).key("b").begin_array().value(2).end_array().field("c", 3);
+  w.end_object().end_array();
+  EXPECT_EQ(out, R"([{},[],1,{"a":1,"b":[2],"c":3}])");
+}
+
 TEST(JsonWriter, TopLevelArrayOfMixedValues) {
   std::string out;
   JsonWriter w(out);
   w.begin_array().value("s").value(-7).value(2.5).value(true).null().end_array();
   EXPECT_EQ(out, R"(["s",-7,2.5,true,null])");
+}
+
+TEST(JsonWriter, TextFieldsMatchKeyThenValue) {
+  for (const std::string& text : {std::string("plain"), std::string("say \"hi\""), std::string(""),
+                                  std::string("<&>"), std::string(30, 'x')}) {
+    std::string fused, apart;
+    JsonWriter(fused).begin_object().field("a", 1).field("k", text).end_object();
+    JsonWriter(apart).begin_object().field("a", 1).key("k").value(text).end_object();
+    EXPECT_EQ(fused, apart);
+    EXPECT_EQ(reparse(fused)["k"], text);
+  }
 }
 
 TEST(JsonWriter, KeysAreEscapedToo) {

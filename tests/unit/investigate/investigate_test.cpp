@@ -1,4 +1,5 @@
 // Investigation: categories, the correlation memory, and the planner's tool calls.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -76,6 +77,79 @@ TEST(CorrelationIndex, HotEntitiesAreCappedToTheMostRecent) {
   EXPECT_EQ(hits.back()->alert_id, "e999");
   EXPECT_EQ(hits.front()->alert_id, "e990");
   EXPECT_EQ(index.count("host:hot", 0, 2000), 1000u);
+}
+
+TEST(CorrelationIndex, WindowsMatchACountOfEveryEntry) {
+  // Windows are searched from the back of each list: check them against brute force, with
+  // repeated times and late arrivals.
+  CorrelationIndex index;
+  std::vector<TimestampMs> times;
+  for (int i = 0; i < 700; ++i) {
+    const TimestampMs t = (i % 7 == 3) ? (i * 10) - 500 : (i / 2) * 10;
+    times.push_back(t);
+    index.add(entry("e" + std::to_string(i), t, {"host:hot"}));
+  }
+  for (TimestampMs from : {-600, 0, 5, 1000, 3000, 3490, 3500}) {
+    for (TimestampMs to : {-1, 0, 10, 2999, 3490, 3500, 10000}) {
+      const auto expected = std::count_if(times.begin(), times.end(),
+                                          [&](TimestampMs t) { return t >= from && t <= to; });
+      EXPECT_EQ(index.count("host:hot", from, to), static_cast<std::size_t>(expected))
+          << from << " " << to;
+      const auto capped = index.on_entities({"host:hot"}, from, to, 25);
+      EXPECT_EQ(capped.size(), std::min<std::size_t>(25, static_cast<std::size_t>(expected)));
+      for (std::size_t k = 1; k < capped.size(); ++k)
+        EXPECT_LE(capped[k - 1]->time, capped[k]->time);
+    }
+  }
+}
+
+TEST(CorrelationIndex, TheAlertItselfIsLeftOutAfterTheCap) {
+  CorrelationIndex index;
+  index.add(entry("old", 100, {"host:a"}));
+  index.add(entry("again", 200, {"host:a", "user:u"}));
+  index.add(entry("new", 300, {"host:a"}));
+  index.add(entry("", 150, {"host:a"}));
+  auto hits = index.on_entities({"host:a", "user:u"}, 0, 1000, 2, "again");
+  ASSERT_EQ(hits.size(), 1u);  // the two most recent of host:a were "again" and "new"
+  EXPECT_EQ(hits[0]->alert_id, "new");
+  EXPECT_EQ(index.on_entities({"host:a"}, 0, 1000, 10, "").size(), 3u);  // empty ids match too
+  EXPECT_EQ(index.on_entities({"host:a"}, 0, 1000, 10).size(), 4u);
+}
+
+TEST(CorrelationIndex, RuleHistoryCountsTheSameRuleByClosure) {
+  CorrelationIndex index;
+  auto closed = [](std::string id, TimestampMs t, std::string rule, std::string classification) {
+    CorrelationEntry e = entry(std::move(id), t, {"host:a"});
+    e.rule_name = std::move(rule);
+    e.classification = std::move(classification);
+    return e;
+  };
+  index.add(closed("1", 10, "Brute force", "TRUE_POSITIVE"));
+  index.add(closed("2", 20, "Brute force", "FALSE_POSITIVE"));
+  index.add(closed("3", 30, "Brute force", "NEEDS_REVIEW"));
+  index.add(closed("4", 40, "Port scan", "TRUE_POSITIVE"));
+  index.add(closed("5", 50, "Brute force", "TRUE_POSITIVE"));
+  auto all = index.rule_history({"host:a"}, "Brute force", 0, 100, 50, "x");
+  EXPECT_EQ(all.true_positive, 2);
+  EXPECT_EQ(all.false_positive, 1);
+  auto without_5 = index.rule_history({"host:a"}, "Brute force", 0, 100, 50, "5");
+  EXPECT_EQ(without_5.true_positive, 1);
+  auto recent = index.rule_history({"host:a"}, "Brute force", 0, 100, 2);  // 4 and 5 only
+  EXPECT_EQ(recent.true_positive, 1);
+  EXPECT_EQ(recent.false_positive, 0);
+  EXPECT_EQ(index.rule_history({"host:a"}, "Unknown rule", 0, 100, 50).true_positive, 0);
+  EXPECT_EQ(index.rule_history({"host:b"}, "Brute force", 0, 100, 50).true_positive, 0);
+}
+
+TEST(RelatedAlert, WholeHoursAreWhatFixedFormattingWrites) {
+  // Alert times two seconds apart give exact ties (0.5 h, 1.5 h...): rounded to even, as fmt does.
+  for (TimestampMs delta = 0; delta < 200 * kHour; delta += 2000) {
+    RelatedAlert r{nullptr, "", static_cast<double>(delta) / static_cast<double>(kHour)};
+    ASSERT_EQ(fmt::format("{}", r.whole_hours_before()), fmt::format("{:.0f}", r.hours_before))
+        << delta;
+  }
+  EXPECT_EQ((RelatedAlert{nullptr, "", 2.5}).whole_hours_before(), 2);
+  EXPECT_EQ((RelatedAlert{nullptr, "", 3.5}).whole_hours_before(), 4);
 }
 
 TEST(Entities, InventoriedAddressesBecomeTheirHost) {
