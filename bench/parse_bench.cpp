@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "parse/cef_normalizer.hpp"
+#include "parse/mapped_normalizer.hpp"
 #include "parse/normalizer.hpp"
 #include "parse/sentinel_csv.hpp"
 
@@ -57,13 +59,18 @@ std::vector<std::string> sentinel_csv_rows() {
   return rows;
 }
 
-void run_json(benchmark::State& state, const std::vector<std::string>& docs) {
+void run_json(benchmark::State& state, const std::vector<std::string>& docs,
+              const soc::FormatsConfig& formats = {}) {
   if (docs.empty()) {
     state.SkipWithError("no samples found");
     return;
   }
   soc::NormalizerRegistry registry;
   soc::register_builtin_normalizers(registry);
+  if (!soc::register_mapped_normalizers(registry, formats)) {
+    state.SkipWithError("the mapping does not compile");
+    return;
+  }
   simdjson::dom::parser parser;
   std::size_t bytes = 0, failures = 0;
   for (const auto& d : docs) bytes += d.size();
@@ -84,6 +91,41 @@ void run_json(benchmark::State& state, const std::vector<std::string>& docs) {
   state.SetItemsProcessed(static_cast<std::int64_t>(docs.size() * state.iterations()));
   state.counters["bytes_per_alert"] = static_cast<double>(bytes) / static_cast<double>(docs.size());
 }
+
+// Elastic Security alerts: the three reference scenarios as the alerts index holds them.
+void BM_Parse_Ecs(benchmark::State& state) {
+  static const auto docs = [] {
+    std::vector<std::string> out;
+    for (const auto& entry :
+         fs::directory_iterator(kFormats.parent_path().parent_path().parent_path() / "examples"))
+      out.push_back(minified(read_file(entry.path() / "alert.json")));
+    std::erase_if(out, [](const std::string& d) { return d.empty(); });
+    return out;
+  }();
+  run_json(state, docs);
+}
+BENCHMARK(BM_Parse_Ecs);
+
+// A home-grown format read through a configured field mapping (formats.mappings).
+void BM_Parse_MappedFormat(benchmark::State& state) {
+  const fs::path dir = kFormats.parent_path() / "parse" / "mapped";
+  static const auto docs = [&] {
+    std::vector<std::string> out;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.ends_with(".json") && !name.ends_with(".expected.json"))
+        out.push_back(minified(read_file(entry.path())));
+    }
+    return out;
+  }();
+  static const auto config = soc::parse_config(read_file(dir / "acme_xdr.yaml"));
+  if (!config) {
+    state.SkipWithError("acme_xdr.yaml does not load");
+    return;
+  }
+  run_json(state, docs, config->formats);
+}
+BENCHMARK(BM_Parse_MappedFormat);
 
 void BM_Parse_Splunk(benchmark::State& state) {
   static const auto docs = json_samples("splunk");
