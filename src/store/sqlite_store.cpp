@@ -9,7 +9,7 @@
 #include <map>
 #include <memory>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -276,10 +276,13 @@ struct AuditRow {
   std::string hash;
 };
 
-struct PendingIncident {
-  std::string id;
-  std::string alert_ids_json;
-  std::string tactics_json;
+// An incident's latest state in the pending batch. Incidents are mutable rows outside the
+// chain: only the last state of each is written, once per commit, so a large incident is not
+// encoded for every alert that joins it. Copy-assigning into the slot reuses its strings.
+struct PendingIncidentState {
+  std::vector<std::string> alert_ids;
+  std::vector<std::string> tactics;
+  TimestampMs updated_at = 0;
 };
 
 struct PendingTriage {
@@ -303,7 +306,6 @@ struct PendingTriage {
   std::string correlation_classification;
   std::string closed_by;
   std::int64_t correlation_risk_score = 0;
-  std::optional<PendingIncident> incident;
   std::optional<std::int64_t> inbox_id;
   AuditRow audit;
 };
@@ -443,7 +445,7 @@ class SqliteStore final : public Store {
   Result<AuditRef> accept(PendingItem item);
   Status commit_pending();
   std::expected<void, WriteFailure> write_pending_once();
-  std::expected<void, WriteFailure> write_item(const PendingTriage& item, bool write_incident,
+  std::expected<void, WriteFailure> write_item(const PendingTriage& item,
                                                std::string_view prev_hash);
   std::expected<void, WriteFailure> write_item(const PendingQuarantine& item,
                                                std::string_view prev_hash);
@@ -477,6 +479,7 @@ class SqliteStore final : public Store {
   Statement inbox_counts_;
 
   std::vector<PendingItem> pending_;
+  std::unordered_map<std::string, PendingIncidentState> pending_incidents_;
   // Chain tip including the pending batch, and the tip the database holds.
   std::int64_t tip_seq_ = 0;
   std::string tip_hash_{store::kGenesisHash};
@@ -832,9 +835,10 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
   item.closed_by = corr.closed_by;
   item.correlation_risk_score = corr.risk_score;
   if (record.incident) {
-    item.incident =
-        PendingIncident{record.incident->id, store::encode_string_list(record.incident->alert_ids),
-                        store::encode_string_list(record.incident->tactics)};
+    PendingIncidentState& state = pending_incidents_[record.incident->id];
+    state.alert_ids = record.incident->alert_ids;
+    state.tactics = record.incident->tactics;
+    state.updated_at = now;
   }
   const std::string payload_hash = store::triage_payload_hash(store::TriagePayload{
       .seq = tip_seq_ + 1,
@@ -907,6 +911,7 @@ Status SqliteStore::commit_pending() {
       committed_hash_ = last.hash;
       pending_.clear();
       pending_dictionaries_.clear();
+      pending_incidents_.clear();
       return {};
     }
     if (!store::is_transient(written.error().code) || attempt >= attempts) {
@@ -960,24 +965,22 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
       insert_dictionary_.bind(1, dictionary->id()).bind_blob(2, dictionary->content());
       if (auto r = run(insert_dictionary_, "storing a compression dictionary"); !r) return r;
     }
-    // Incidents are mutable rows outside the chain: only the last state of each one in the
-    // batch needs writing, and the batch commits as a whole.
-    std::vector<bool> last_incident_state(pending_.size(), false);
-    std::unordered_set<std::string_view> incidents_seen;
-    for (std::size_t i = pending_.size(); i-- > 0;) {
-      const auto* triage = std::get_if<PendingTriage>(&pending_[i]);
-      if (triage != nullptr && triage->incident) {
-        last_incident_state[i] = incidents_seen.insert(triage->incident->id).second;
-      }
-    }
     std::string_view prev_hash = committed_hash_;
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      const PendingItem& item = pending_[i];
+    for (const PendingItem& item : pending_) {
       auto one = std::holds_alternative<PendingTriage>(item)
-                     ? write_item(std::get<PendingTriage>(item), last_incident_state[i], prev_hash)
+                     ? write_item(std::get<PendingTriage>(item), prev_hash)
                      : write_item(std::get<PendingQuarantine>(item), prev_hash);
       if (!one) return one;
       prev_hash = audit_of(item).hash;
+    }
+    for (const auto& [id, state] : pending_incidents_) {
+      const std::string alert_ids = store::encode_string_list(state.alert_ids);
+      const std::string tactics = store::encode_string_list(state.tactics);
+      upsert_incident_.bind_text(1, id)
+          .bind_text(2, alert_ids)
+          .bind_text(3, tactics)
+          .bind(4, state.updated_at);
+      if (auto r = run(upsert_incident_, "storing an incident"); !r) return r;
     }
     return run(commit_, "committing a batch");
   }();
@@ -988,7 +991,6 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
 }
 
 std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& item,
-                                                          bool write_incident,
                                                           std::string_view prev_hash) {
   const std::int64_t seq = item.audit.seq;
   insert_triage_.bind(1, seq)
@@ -1018,13 +1020,6 @@ std::expected<void, WriteFailure> SqliteStore::write_item(const PendingTriage& i
       .bind_text(9, item.closed_by)
       .bind(10, item.correlation_risk_score);
   if (auto r = run(insert_correlation_, "storing a correlation entry"); !r) return r;
-  if (item.incident && write_incident) {
-    upsert_incident_.bind_text(1, item.incident->id)
-        .bind_text(2, item.incident->alert_ids_json)
-        .bind_text(3, item.incident->tactics_json)
-        .bind(4, item.audit.time);
-    if (auto r = run(upsert_incident_, "storing an incident"); !r) return r;
-  }
   if (auto r = mark_inbox_done(item.inbox_id, seq); !r) return r;
   return write_audit(item.audit, prev_hash);
 }
