@@ -120,9 +120,27 @@ std::string format_time(TimestampMs t) {
   y += m <= 2;
   const int hh = static_cast<int>(rem / 3600), mm = static_cast<int>(rem % 3600 / 60),
             ss = static_cast<int>(rem % 60);
-  if (ms != 0)
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, hh, mm, ss, ms);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, hh, mm, ss);
+  if (y < 0 || y > 9999) {  // outside what the fixed layout below holds
+    if (ms != 0)
+      return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, hh, mm, ss, ms);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, hh, mm, ss);
+  }
+  // Digits written in place: a few times per alert, and fmt's format-string parsing cost more
+  // than the conversion itself.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](std::size_t at, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(y), 4);
+  put(5, m, 2);
+  put(8, d, 2);
+  put(11, static_cast<unsigned>(hh), 2);
+  put(14, static_cast<unsigned>(mm), 2);
+  put(17, static_cast<unsigned>(ss), 2);
+  if (ms == 0) return std::string(text, 19) + 'Z';
+  put(20, static_cast<unsigned>(ms), 3);
+  return std::string(text, 24);
 }
 
 int hour_of_day_utc(TimestampMs t) {

@@ -1,6 +1,10 @@
 // RFC 3339 / epoch parsing, formatting round trips and hour-of-day arithmetic.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+
 #include <optional>
 #include <string>
 
@@ -186,6 +190,36 @@ TEST(ParseTime, RejectsOutOfRangeOffsets) {
   EXPECT_EQ(parse_time("2026-03-02T02:47:00+99:00"), std::nullopt);
   EXPECT_EQ(parse_time("2026-03-02T02:47:00-01:60"), std::nullopt);
   EXPECT_EQ(parse_time("2026-03-02T16:47:00+14:00"), kScenario);  // Kiribati is real
+}
+
+}  // namespace
+}  // namespace soc
+
+namespace soc {
+namespace {
+
+// Against the C library's calendar, over 200,000 instants from 1900 to 2200.
+TEST(FormatTime, MatchesGmtimeEverywhere) {
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const TimestampMs t = -2208988800000 + static_cast<TimestampMs>(state % 9467107200000ull);
+    const std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / 1000 : (t - 999) / 1000);
+    const int ms = static_cast<int>(t - static_cast<TimestampMs>(secs) * 1000);
+    std::tm parts{};
+    gmtime_r(&secs, &parts);
+    char expected[96];
+    if (ms == 0) {
+      std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                    parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                    parts.tm_min, parts.tm_sec);
+    } else {
+      std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                    parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                    parts.tm_min, parts.tm_sec, ms);
+    }
+    ASSERT_EQ(format_time(t), expected) << t;
+  }
 }
 
 }  // namespace
