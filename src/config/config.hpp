@@ -163,9 +163,9 @@ struct ServeConfig {
   int queue_alerts = 20000;                // alerts waiting for the intake commit; beyond: 429
   std::int64_t max_backlog = 500000;       // accepted but not yet triaged; beyond: 429
   int retry_after_seconds = 2;             // sent with every 429 and 503
-  int http_threads = 32;  // each open keep-alive connection holds one
-  int intake_timeout_ms = 10000;     // a POST not committed by then gets 503 (retry is safe)
-  int hmac_tolerance_seconds = 300;  // signed timestamp this close to now, against replays
+  int http_threads = 32;                   // each open keep-alive connection holds one
+  int intake_timeout_ms = 10000;           // a POST not committed by then gets 503 (retry is safe)
+  int hmac_tolerance_seconds = 300;        // signed timestamp this close to now, against replays
   std::vector<WebhookSource> sources;
   std::vector<WatchedDirectory> watch;
 };
