@@ -368,5 +368,39 @@ TEST(WazuhPull, PagesWithBasicAuthOnTimestampAndIdAndResumesAfterRestart) {
   }
 }
 
+TEST(WazuhPull, AWrongPasswordIsUnauthorizedAndStoresNothing) {
+  LocalServer server;
+  ScopedEnv env("SOC_TEST_WAZUH_PASSWORD", "not-the-password");
+  // The index accepts only the right credentials; what they are does not matter here.
+  FakeSearchIndex wazuh(server, "/wazuh-alerts-*/_search", "Basic YWRtaW46cmlnaHQ=", "timestamp",
+                        "id");
+  IndexedDoc d;
+  d.time_ms = kT0;
+  d.tiebreaker = wazuh_id(0);
+  d.id = "Zx0";
+  d.source = R"({"id":")" + d.tiebreaker + R"("})";
+  wazuh.add(d);
+  FixedClock clock(kT0 + kHour);
+  PullSourceConfig config;
+  config.name = "wazuh-test";
+  config.product = "wazuh";
+  config.url = server.root() + "/";
+  config.username = "admin";
+  config.secret_env = "SOC_TEST_WAZUH_PASSWORD";
+  config.backfill_seconds = 7200;
+  config.retry_backoff_ms = 10;
+  TempDir dir;
+  auto store = open_store(dir.file("soc.db"), clock);
+  auto connector = make_pull_connector(config, clock);
+  ASSERT_TRUE(connector) << connector.error().message;
+  const PullReport report = pull_until_caught_up(**connector, *store, PullOptions{});
+  ASSERT_TRUE(report.error);
+  EXPECT_EQ(report.error->code, ErrorCode::kUnauthorized);
+  EXPECT_NE(report.error->message.find("wazuh-test"), std::string::npos);
+  EXPECT_EQ(report.error->message.find("not-the-password"), std::string::npos);
+  EXPECT_TRUE(inbox(*store).empty());
+  EXPECT_FALSE(store->read_cursor("pull:wazuh-test")->has_value());
+}
+
 }  // namespace
 }  // namespace soc::connectors::testing
