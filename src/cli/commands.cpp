@@ -55,6 +55,24 @@ Result<Config> effective_config(const TriageOptions& o) {
 
 namespace {
 
+// The printed decision: the text the engine stored, with the audit stamp it got appended
+// (what to_json() would write, without serializing the decision a second time).
+std::string decision_line(const Decision& decision, const Engine& engine) {
+  const std::string_view stored = engine.recorded_decision_json();
+  if (!decision.audit || stored.size() < 2 || stored.back() != '}') return to_json(decision);
+  std::string line;
+  line.reserve(stored.size() + 120);
+  line.append(stored.substr(0, stored.size() - 1));
+  JsonWriter audit(line);
+  line += ",\"audit\":";
+  audit.begin_object()
+      .field("record", decision.audit->record)
+      .field("hash", decision.audit->hash)
+      .end_object();
+  line += '}';
+  return line;
+}
+
 Result<std::optional<SourceFormat>> forced_format(const std::string& name) {
   // "mapping:<name>" forces a configured mapping: the registry does that, not a built-in format.
   if (name.empty() || name == "auto" || forced_mapping_name(name))
@@ -144,7 +162,8 @@ int run_triage(const TriageOptions& o) {
         if (outcome.error->code == ErrorCode::kStoreError) failed = true;
         continue;
       }
-      const std::string line = text ? to_text(*outcome.decision) : to_json(*outcome.decision);
+      const std::string line =
+          text ? to_text(*outcome.decision) : decision_line(*outcome.decision, engine);
       std::fwrite(line.data(), 1, line.size(), stdout);
       if (!text) std::fputc('\n', stdout);
     }

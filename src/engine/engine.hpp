@@ -71,6 +71,10 @@ class Engine : private InternalActions {
                              std::optional<std::int64_t> inbox_id = std::nullopt);
   Status flush();
   Store* store() { return store_.get(); }
+  // The JSON of the last decision recorded in the store, without its "audit" member (the text
+  // the store holds), so a caller printing it need not serialize the decision again. Empty
+  // without a store; valid until the next triage.
+  std::string_view recorded_decision_json() const { return decision_json_; }
   const Config& config() const { return config_; }
   std::size_t enrichment_lookups() const { return enrichment_.lookups_made(); }
 

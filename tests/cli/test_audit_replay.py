@@ -107,6 +107,31 @@ def test_altered_audit_row_is_named(binary, root):
         db, "update audit set time = time + 1 where ref=?", (a,)))
 
 
+def test_printed_decision_is_the_stored_one_plus_its_audit_stamp(binary, root):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "alerts.jsonl")
+        with open(path, "w") as f:
+            for a in alerts_for(root):
+                f.write(json.dumps(a) + "\n")
+        db = os.path.join(tmp, "store.db")
+        ctx = os.path.join(root, SCENARIO, "context")
+        stored = run(binary, "triage", "--db", db, "--output", "json", "--context", ctx, path)
+        plain = run(binary, "triage", "--output", "json", "--context", ctx, path)
+        assert stored.returncode == 0 and plain.returncode == 0, stored.stderr
+        with_store = stored.stdout.decode().splitlines()
+        without = plain.stdout.decode().splitlines()
+        assert len(with_store) == len(without) == 5
+        con = sqlite3.connect(db)
+        hashes = dict(con.execute("select seq, hash from audit"))
+        con.close()
+        for line, reference in zip(with_store, without):
+            decision = json.loads(line)
+            audit = decision.pop("audit")
+            assert hashes[audit["record"]] == audit["hash"]
+            # Byte for byte what the decision serializer writes, the audit member last.
+            assert line == reference[:-1] + ',"audit":' + json.dumps(audit, separators=(",", ":")) + "}"
+
+
 def test_replay_of_unchanged_store_changes_nothing(binary, root):
     with tempfile.TemporaryDirectory() as tmp:
         db, ctx, _ = make_store(binary, root, tmp)
