@@ -80,7 +80,14 @@ Result<std::unique_ptr<PullConnector>> make_pull_connector(const PullSourceConfi
                                                            const Clock& clock,
                                                            std::shared_ptr<live::HttpClient> http) {
   const std::string url = without_trailing_slash(config.url);
-  std::vector<std::string> roots{url};
+  // Unless the caller supplies a client, the connector gets one that reaches its roots only.
+  auto ensure_client = [&](const std::vector<std::string>& roots) -> Status {
+    if (http) return {};
+    auto built = client_for(roots, config.name);
+    if (!built) return std::unexpected(built.error());
+    http = std::move(*built);
+    return {};
+  };
   if (config.product == "elastic" || config.product == "wazuh") {
     const bool elastic = config.product == "elastic";
     SearchAfterOptions options;
@@ -104,11 +111,7 @@ Result<std::unique_ptr<PullConnector>> make_pull_connector(const PullSourceConfi
     auto creds = credentials(config, elastic ? "api_key" : "basic");
     if (!creds) return std::unexpected(creds.error());
     options.credentials = std::move(*creds);
-    if (!http) {
-      auto built = client_for(roots, config.name);
-      if (!built) return std::unexpected(built.error());
-      http = std::move(*built);
-    }
+    if (auto ready = ensure_client({url}); !ready) return std::unexpected(ready.error());
     return make_search_after_connector(std::move(options), std::move(http), clock);
   }
   if (config.product == "splunk") {
@@ -121,11 +124,7 @@ Result<std::unique_ptr<PullConnector>> make_pull_connector(const PullSourceConfi
     auto creds = credentials(config, "bearer");
     if (!creds) return std::unexpected(creds.error());
     options.credentials = std::move(*creds);
-    if (!http) {
-      auto built = client_for(roots, config.name);
-      if (!built) return std::unexpected(built.error());
-      http = std::move(*built);
-    }
+    if (auto ready = ensure_client({url}); !ready) return std::unexpected(ready.error());
     return make_splunk_connector(std::move(options), std::move(http), clock);
   }
   if (config.product == "sentinel") {
@@ -143,11 +142,8 @@ Result<std::unique_ptr<PullConnector>> make_pull_connector(const PullSourceConfi
     auto client_secret = secret(config);
     if (!client_secret) return std::unexpected(client_secret.error());
     options.client_secret = std::move(*client_secret);
-    if (!http) {
-      auto built = client_for({options.api_url, options.authority_url}, config.name);
-      if (!built) return std::unexpected(built.error());
-      http = std::move(*built);
-    }
+    if (auto ready = ensure_client({options.api_url, options.authority_url}); !ready)
+      return std::unexpected(ready.error());
     return make_sentinel_connector(std::move(options), std::move(http), clock);
   }
   return fail(ErrorCode::kConfigError,
