@@ -192,19 +192,21 @@ double file_bytes_per_record(const std::string& path, std::size_t records) {
   return static_cast<double>(bytes) / static_cast<double>(records ? records : 1);
 }
 
-// Args: raw alert size in bytes, zstd level (0: compression off), synchronous FULL (1) or
-// NORMAL (0), page size in KiB, dictionary size in KiB (0: none).
+// Args: raw alert size in bytes, codec as stored (0: compression off, 1: zstd, 2: LZ4), zstd
+// level, synchronous FULL (1) or NORMAL (0), page size in KiB, dictionary size in KiB (0: none).
 void BM_Store_RecordTriage(benchmark::State& state) {
   const auto raw_bytes = static_cast<std::size_t>(state.range(0));
   const auto records = make_records(kRecordPool, raw_bytes);
   TempDb db("record-" + std::to_string(state.thread_index()));
   soc::SystemClock clock;
   soc::SqliteOptions options = file_options(db.path());
-  options.compression_level = static_cast<int>(state.range(1));
+  options.compression =
+      state.range(1) == 1 ? soc::StoreCompression::kZstd : soc::StoreCompression::kLz4;
   if (state.range(1) == 0) options.compress_over_bytes = SIZE_MAX;
-  options.synchronous_full = state.range(2) != 0;
-  options.page_size = static_cast<int>(state.range(3)) * 1024;
-  options.dictionary_bytes = static_cast<std::size_t>(state.range(4)) * 1024;
+  options.compression_level = static_cast<int>(state.range(2));
+  options.synchronous_full = state.range(3) != 0;
+  options.page_size = static_cast<int>(state.range(4)) * 1024;
+  options.dictionary_bytes = static_cast<std::size_t>(state.range(5)) * 1024;
   auto store = soc::open_sqlite_store(options, clock);
   if (!store) {
     state.SkipWithError(store.error().message.c_str());
@@ -232,20 +234,24 @@ void BM_Store_RecordTriage(benchmark::State& state) {
       static_cast<double>(bytes_written() - written_before) / static_cast<double>(i ? i : 1);
 }
 BENCHMARK(BM_Store_RecordTriage)
-    ->ArgNames({"raw", "zstd", "full", "page_kib", "dict_kib"})
-    ->Args({2048, -3, 1, 16, 128})
-    ->Args({4608, -3, 1, 16, 128})
-    ->Args({7168, -3, 1, 16, 128})
-    ->Args({4608, -3, 1, 16, 0})
-    ->Args({4608, -3, 1, 16, 32})
-    ->Args({4608, 1, 1, 16, 128})
-    ->Args({4608, 1, 1, 16, 0})
-    ->Args({4608, -1, 1, 16, 128})
-    ->Args({4608, -5, 1, 16, 128})
-    ->Args({4608, 0, 1, 16, 0})
-    ->Args({4608, -3, 0, 16, 128})
-    ->Args({4608, -3, 1, 4, 128})
-    ->Args({4608, -3, 1, 64, 128})
+    ->ArgNames({"raw", "codec", "level", "full", "page_kib", "dict_kib"})
+    ->Args({2048, 2, 0, 1, 16, 128})
+    ->Args({4608, 2, 0, 1, 16, 128})
+    ->Args({7168, 2, 0, 1, 16, 128})
+    ->Args({4608, 2, 0, 1, 16, 0})
+    ->Args({2048, 1, -3, 1, 16, 128})
+    ->Args({4608, 1, -3, 1, 16, 128})
+    ->Args({7168, 1, -3, 1, 16, 128})
+    ->Args({4608, 1, -3, 1, 16, 0})
+    ->Args({4608, 1, -3, 1, 16, 32})
+    ->Args({4608, 1, 1, 1, 16, 128})
+    ->Args({4608, 1, 1, 1, 16, 0})
+    ->Args({4608, 1, -1, 1, 16, 128})
+    ->Args({4608, 1, -5, 1, 16, 128})
+    ->Args({4608, 0, 0, 1, 16, 0})
+    ->Args({4608, 2, 0, 0, 16, 128})
+    ->Args({4608, 2, 0, 1, 4, 128})
+    ->Args({4608, 2, 0, 1, 64, 128})
     ->Unit(benchmark::kMicrosecond)
     ->MinTime(2.0)
     ->UseRealTime();
@@ -369,21 +375,22 @@ std::string sample_dictionary(const std::vector<TriageRecord>& records, std::siz
   return dictionary;
 }
 
-// Per-record CPU before SQLite: compressing one record at a zstd level (arg 1). Arg 2 is the
-// layout: 0 three frames (raw, states, decision), 1 one frame, 2 one frame with a 128 KiB
-// dictionary.
+// Per-record CPU before SQLite: compressing one record with a codec (arg 1: 1 zstd, 2 LZ4) at
+// a zstd level (arg 2). Arg 3 is the layout: 0 three frames (raw, states, decision), 1 one
+// frame, 2 one frame with a 128 KiB dictionary (LZ4 reaches its last 64 KiB).
 void BM_Store_EncodeBlobs(benchmark::State& state) {
   const auto records = make_records(kRecordPool, static_cast<std::size_t>(state.range(0)));
-  soc::store::BlobCoder coder(1024, static_cast<int>(state.range(1)), 64u << 20);
-  soc::store::ZstdDictionary dictionary(1, sample_dictionary(records, 128u << 10));
-  soc::store::ZstdDictionary* use = state.range(2) == 2 ? &dictionary : nullptr;
+  soc::store::BlobCoder coder(1024, static_cast<soc::store::BlobCodec>(state.range(1)),
+                              static_cast<int>(state.range(2)), 64u << 20);
+  soc::store::BlobDictionary dictionary(1, sample_dictionary(records, 128u << 10));
+  soc::store::BlobDictionary* use = state.range(3) == 2 ? &dictionary : nullptr;
   std::size_t i = 0;
   std::size_t in = 0;
   std::size_t out = 0;
   std::string body;
   for (auto _ : state) {
     const TriageRecord& r = records[i++ % kRecordPool];
-    if (state.range(2) == 0) {
+    if (state.range(3) == 0) {
       for (const std::string* blob : {&r.raw, &r.stage_states_json, &r.decision_json}) {
         out += coder.encode(*blob).bytes.size();
       }
@@ -400,23 +407,26 @@ void BM_Store_EncodeBlobs(benchmark::State& state) {
   state.counters["ratio"] = static_cast<double>(in) / static_cast<double>(out ? out : 1);
 }
 BENCHMARK(BM_Store_EncodeBlobs)
-    ->ArgNames({"raw", "zstd", "layout"})
-    ->Args({4608, 1, 0})
-    ->Args({4608, 1, 1})
-    ->Args({4608, 1, 2})
-    ->Args({4608, -1, 2})
-    ->Args({4608, -3, 0})
-    ->Args({4608, -3, 1})
-    ->Args({4608, -3, 2})
-    ->Args({4608, -5, 2})
+    ->ArgNames({"raw", "codec", "level", "layout"})
+    ->Args({4608, 1, 1, 0})
+    ->Args({4608, 1, 1, 1})
+    ->Args({4608, 1, 1, 2})
+    ->Args({4608, 1, -1, 2})
+    ->Args({4608, 1, -3, 0})
+    ->Args({4608, 1, -3, 1})
+    ->Args({4608, 1, -3, 2})
+    ->Args({4608, 1, -5, 2})
+    ->Args({4608, 2, 0, 0})
+    ->Args({4608, 2, 0, 1})
+    ->Args({4608, 2, 0, 2})
     ->Unit(benchmark::kMicrosecond);
 
 // The audit payload hash of one record, over its body as stored (compressed with the
 // dictionary) or, for comparison, over the three texts decoded (arg 1).
 void BM_Store_PayloadHash(benchmark::State& state) {
   const auto records = make_records(kRecordPool, 4608);
-  soc::store::BlobCoder coder(1024, 1, 64u << 20);
-  soc::store::ZstdDictionary dictionary(1, sample_dictionary(records, 128u << 10));
+  soc::store::BlobCoder coder(1024, soc::store::BlobCodec::kLz4, -3, 64u << 20);
+  soc::store::BlobDictionary dictionary(1, sample_dictionary(records, 128u << 10));
   std::vector<std::string> bodies;
   for (std::size_t i = 0; i < 64; ++i) {
     const TriageRecord& r = records[64 + i];

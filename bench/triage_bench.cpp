@@ -116,8 +116,15 @@ void run_mixed(benchmark::State& state, bool with_store) {
   soc::SystemClock clock;
   soc::SqliteOptions options;
   options.path = config.store.path;
+  // Knobs for comparing store settings (bench/README.md); the defaults are the product's.
+  if (const char* codec = std::getenv("SOC_BENCH_COMPRESSION");
+      codec && codec == std::string("zstd"))
+    options.compression = soc::StoreCompression::kZstd;
   if (const char* level = std::getenv("SOC_BENCH_ZSTD_LEVEL"))
     options.compression_level = std::atoi(level);
+  if (const char* page = std::getenv("SOC_BENCH_PAGE_SIZE")) options.page_size = std::atoi(page);
+  if (std::getenv("SOC_BENCH_MEMORY")) options.path = ":memory:";
+  if (std::getenv("SOC_BENCH_NORMAL")) options.synchronous_full = false;
   std::unique_ptr<soc::Store> store;
   if (with_store) {
     auto opened = soc::open_sqlite_store(options, clock);
@@ -150,7 +157,7 @@ void run_mixed(benchmark::State& state, bool with_store) {
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.counters["rejected"] = static_cast<double>(rejected);
-  if (with_store)
+  if (with_store && options.path != ":memory:")
     state.counters["db_MB"] = static_cast<double>(fs::file_size(config.store.path)) / 1e6;
   (void)root;
 }

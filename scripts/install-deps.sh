@@ -4,7 +4,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libyaml-cpp-dev libsqlite3-dev sqlite3
-  libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libzstd-dev libjemalloc-dev
+  libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libzstd-dev liblz4-dev libjemalloc-dev
   publicsuffix
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format

@@ -545,10 +545,11 @@ Config from_yaml(const YAML::Node& root) {
   read(li, "max_alert_bytes", c.limits.max_alert_bytes, "limits");
   read(li, "max_json_depth", c.limits.max_json_depth, "limits");
   const auto st = root["store"];
-  check_keys(st, "store", {"path", "batch_size", "synchronous_full"});
+  check_keys(st, "store", {"path", "batch_size", "synchronous_full", "compression"});
   read(st, "path", c.store.path, "store");
   read(st, "batch_size", c.store.batch_size, "store");
   read(st, "synchronous_full", c.store.synchronous_full, "store");
+  read(st, "compression", c.store.compression, "store");
   read(root, "context_dir", c.context_dir, "");
   read(root, "data_dir", c.data_dir, "");
   const auto sc = root["scoring"];
@@ -823,6 +824,9 @@ Status validate(const Config& c) {
     return fail(ErrorCode::kConfigError,
                 "limits.max_alert_bytes must be >= 1024 and max_json_depth >= 8");
   if (c.store.batch_size < 1) return fail(ErrorCode::kConfigError, "store.batch_size must be >= 1");
+  if (c.store.compression != "lz4" && c.store.compression != "zstd")
+    return fail(ErrorCode::kConfigError,
+                "store.compression must be lz4 or zstd, got '" + c.store.compression + "'");
   if (c.actions.block_ip_days < 1)
     return fail(ErrorCode::kConfigError, "actions.block_ip_days must be >= 1");
   for (const auto& [category, providers] : c.provider_weights)

@@ -63,6 +63,7 @@ struct StoreConfig {
   std::string path;  // empty: in-memory
   int batch_size = 1000;
   bool synchronous_full = true;
+  std::string compression = "lz4";  // lz4 (faster) or zstd (smaller); new records only
 };
 
 // One threat-intelligence provider's live API client (providers.<name>). Off unless enabled; the

@@ -30,6 +30,8 @@ SqliteOptions sqlite_options(const StoreConfig& store) {
   options.path = store.path.empty() ? ":memory:" : store.path;
   options.batch_size = store.batch_size;
   options.synchronous_full = store.synchronous_full;
+  options.compression =
+      store.compression == "zstd" ? StoreCompression::kZstd : StoreCompression::kLz4;
   return options;
 }
 

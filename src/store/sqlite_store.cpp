@@ -24,9 +24,9 @@ namespace {
 
 using store::AuditFields;
 using store::BlobCoder;
+using store::BlobDictionary;
 using store::EncodedBlob;
 using store::Statement;
-using store::ZstdDictionary;
 
 // "SOCT": marks the file as ours, so a foreign SQLite database is refused rather than altered.
 constexpr std::int64_t kApplicationId = 0x534F4354;
@@ -263,7 +263,7 @@ constexpr OrphanQuery kOrphanQueries[] = {
 // the feed looks like without costing more than a few bytes per record.
 constexpr std::int64_t kDictionaryBuildAfter[] = {64, 4096, 262144};
 constexpr std::int64_t kDictionarySamples = 16;
-constexpr std::string_view kZstdDictionaryMagic("\x37\xA4\x30\xEC", 4);
+constexpr std::string_view kBlobDictionaryMagic("\x37\xA4\x30\xEC", 4);
 
 // prev_hash is not kept: it is the hash of the item before it in the batch, or the committed
 // tip for the first one (a batch is only written on top of the tip it was built on).
@@ -349,7 +349,7 @@ class DictionaryCache {
   explicit DictionaryCache(sqlite3* db) : db_(db) {}
 
   // nullptr when `id` is absent (no dictionary).
-  Result<ZstdDictionary*> get(std::optional<std::int64_t> id) {
+  Result<BlobDictionary*> get(std::optional<std::int64_t> id) {
     if (!id) return nullptr;
     if (auto found = loaded_.find(*id); found != loaded_.end()) return found->second.get();
     if (!load_prepared_) {
@@ -371,9 +371,9 @@ class DictionaryCache {
   }
 
   // Keeps the first content seen for an id: pointers handed out stay valid.
-  ZstdDictionary* add(std::int64_t id, std::string content) {
+  BlobDictionary* add(std::int64_t id, std::string content) {
     auto& slot = loaded_[id];
-    if (!slot) slot = std::make_unique<ZstdDictionary>(id, std::move(content));
+    if (!slot) slot = std::make_unique<BlobDictionary>(id, std::move(content));
     return slot.get();
   }
 
@@ -381,7 +381,7 @@ class DictionaryCache {
   sqlite3* db_;
   Statement load_;
   bool load_prepared_ = false;
-  std::map<std::int64_t, std::unique_ptr<ZstdDictionary>> loaded_;
+  std::map<std::int64_t, std::unique_ptr<BlobDictionary>> loaded_;
 };
 
 std::size_t body_limit(std::size_t max_blob_bytes) {
@@ -394,8 +394,10 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteOptions& options, const Clock& clock)
       : options_(options),
         clock_(clock),
-        coder_(options.compress_over_bytes, options.compression_level,
-               body_limit(options.max_blob_bytes)) {}
+        coder_(options.compress_over_bytes,
+               options.compression == StoreCompression::kZstd ? store::BlobCodec::kZstd
+                                                              : store::BlobCodec::kLz4,
+               options.compression_level, body_limit(options.max_blob_bytes)) {}
 
   ~SqliteStore() override {
     // Last chance for the pending batch; a destructor can neither report nor throw.
@@ -488,9 +490,9 @@ class SqliteStore final : public Store {
 
   // The dictionary new bodies are compressed with, the ones the next commit must write first,
   // and the bodies sampled for the next one.
-  ZstdDictionary* dictionary_ = nullptr;
+  BlobDictionary* dictionary_ = nullptr;
   std::int64_t last_dictionary_id_ = 0;
-  std::vector<ZstdDictionary*> pending_dictionaries_;
+  std::vector<BlobDictionary*> pending_dictionaries_;
   std::vector<std::string> dictionary_samples_;
   std::size_t dictionary_phase_ = 0;
   std::int64_t records_since_dictionary_ = 0;
@@ -747,7 +749,7 @@ void SqliteStore::sample_for_dictionary(std::string_view body) {
   }
   // Content that began with zstd's dictionary magic number would be parsed as a dictionary
   // header instead of taken as raw content; the bytes come from alerts, so never begin so.
-  while (content.starts_with(kZstdDictionaryMagic)) content.erase(0, 1);
+  while (content.starts_with(kBlobDictionaryMagic)) content.erase(0, 1);
   dictionary_samples_.clear();
   records_since_dictionary_ = 0;
   dictionary_phase_ = std::min(dictionary_phase_ + 1, std::size(kDictionaryBuildAfter) - 1);
@@ -823,7 +825,7 @@ Result<AuditRef> SqliteStore::record_triage(const TriageRecord& record) {
   body_.append(record.stage_states_json);
   body_.append(record.decision_json);
   item.body = coder_.encode(body_, dictionary_);
-  const ZstdDictionary* used = item.body.dictionary_id ? dictionary_ : nullptr;
+  const BlobDictionary* used = item.body.dictionary_id ? dictionary_ : nullptr;
   const CorrelationEntry& corr = record.correlation;
   item.correlation_alert_id = corr.alert_id.empty() ? record.alert_id : corr.alert_id;
   item.correlation_time = corr.time;
@@ -961,7 +963,7 @@ std::expected<void, WriteFailure> SqliteStore::write_pending_once() {
       }
     }
     // Dictionaries go first: the records of this batch may need them.
-    for (const ZstdDictionary* dictionary : pending_dictionaries_) {
+    for (const BlobDictionary* dictionary : pending_dictionaries_) {
       insert_dictionary_.bind(1, dictionary->id()).bind_blob(2, dictionary->content());
       if (auto r = run(insert_dictionary_, "storing a compression dictionary"); !r) return r;
     }

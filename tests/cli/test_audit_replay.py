@@ -165,5 +165,32 @@ def test_replay_after_threshold_change_lists_exactly_the_movers(binary, root):
         assert not (listed & unchanged), (listed, unchanged)
 
 
+def test_a_store_written_with_both_codecs_verifies_and_replays_unchanged(binary, root):
+    with tempfile.TemporaryDirectory() as tmp:
+        db, ctx, first = make_store(binary, root, tmp)
+        config = os.path.join(tmp, "zstd.yaml")
+        with open(config, "w") as f:
+            f.write("store:\n  compression: zstd\n")
+        later = os.path.join(tmp, "later.jsonl")
+        with open(later, "w") as f:
+            for a in alerts_for(root):
+                a["kibana.alert.uuid"] = "later-" + a.get("kibana.alert.uuid", "generic")
+                a["id"] = "later-" + a.get("id", "x")
+                f.write(json.dumps(a) + "\n")
+        result = run(binary, "triage", "--db", db, "--context", ctx, "--config", config, later)
+        assert result.returncode == 0, result.stderr
+        con = sqlite3.connect(db)
+        codecs = dict(con.execute("select codec, count(*) from triages group by codec"))
+        con.close()
+        # LZ4 (2) by default, zstd (1) once configured; one file holds both.
+        assert codecs == {2: len(first), 1: len(json_lines(result.stdout))}, codecs
+        code, report = verify(binary, db)
+        assert code == 0 and report["ok"], report
+        for extra in ([], ["--config", config]):
+            replayed = run(binary, "replay", "--db", db, "--context", ctx, *extra)
+            assert replayed.returncode == 0, replayed.stderr
+            assert json_lines(replayed.stderr)[-1] == {"replayed": 10, "changed": 0}, replayed.stderr
+
+
 if __name__ == "__main__":
     main([(n, f) for n, f in sorted(globals().items()) if n.startswith("test_")])

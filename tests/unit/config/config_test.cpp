@@ -286,6 +286,13 @@ TEST(ConfigValidation, CorrelationLimitsStoreAndActions) {
   EXPECT_NE(rejection("limits: {max_alert_bytes: 100}").find("max_alert_bytes"), std::string::npos);
   rejection("limits: {max_json_depth: 4}");
   EXPECT_NE(rejection("store: {batch_size: 0}").find("batch_size"), std::string::npos);
+  EXPECT_NE(rejection("store: {compression: brotli}").find("lz4 or zstd"), std::string::npos);
+  auto zstd = parse_config("store: {compression: zstd}");
+  ASSERT_TRUE(zstd);
+  EXPECT_EQ(zstd->store.compression, "zstd");
+  auto fallback = parse_config("store: {batch_size: 10}");
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(fallback->store.compression, "lz4");
   EXPECT_NE(rejection("actions: {block_ip_days: 0}").find("block_ip_days"), std::string::npos);
 }
 

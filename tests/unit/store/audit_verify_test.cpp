@@ -139,7 +139,8 @@ const TamperCase kCases[] = {
        blob[blob.size() - 6] = static_cast<char>(blob[blob.size() - 6] ^ 1);
        db.exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 5", blob);
      },
-     5, "triages.body of seq 5"},
+     // LZ4 frames have no checksum of their own: the flip decodes, and the payload hash fails.
+     5, "triage record 5"},
     {"CodecFlippedToPlain",
      [](RawDb& db) { db.exec("UPDATE triages SET codec = 0 WHERE seq = 2"); }, 2,
      "triages.body of seq 2"},
@@ -352,7 +353,7 @@ const TamperCase kDictionaryCases[] = {
        }
        db.exec_with_blob("UPDATE dictionaries SET content = ?1 WHERE id = 1", content);
      },
-     kFirstWithDictionary, "seq 65"},
+     kFirstWithDictionary, "record 65"},
     {"DictionaryDeleted", [](RawDb& db) { db.exec("DELETE FROM dictionaries"); },
      kFirstWithDictionary, "dictionary 1 is missing"},
     {"DictionaryIdPointedAtACopy",

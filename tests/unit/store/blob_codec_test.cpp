@@ -1,6 +1,7 @@
 // The blob coder and string-list encoding alone: thresholds, exact round trips, damage.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -17,17 +18,27 @@ std::string json_like(std::size_t size) {
   return text;
 }
 
-TEST(BlobCoder, CompressesOnlyAboveTheThreshold) {
-  BlobCoder coder(1024, 1, 1u << 20);
+// Every test runs with each codec a store may write.
+class BlobCoderTest : public ::testing::TestWithParam<BlobCodec> {
+ protected:
+  BlobCodec codec() const { return GetParam(); }
+  std::int64_t stored_codec() const { return static_cast<std::int64_t>(GetParam()); }
+  BlobCoder make(std::size_t over, std::size_t max_decoded = 1u << 20, int level = -3) const {
+    return BlobCoder(over, GetParam(), level, max_decoded);
+  }
+};
+
+TEST_P(BlobCoderTest, CompressesOnlyAboveTheThreshold) {
+  BlobCoder coder = make(1024);
   EXPECT_EQ(coder.encode(json_like(1024)).codec, BlobCodec::kPlain);
   const EncodedBlob big = coder.encode(json_like(1025));
-  EXPECT_EQ(big.codec, BlobCodec::kZstd);
+  EXPECT_EQ(big.codec, codec());
   EXPECT_LT(big.bytes.size(), 1025u);
   EXPECT_EQ(coder.encode("").codec, BlobCodec::kPlain);
 }
 
-TEST(BlobCoder, RoundTripsExactBytes) {
-  BlobCoder coder(16, 3, 1u << 20);
+TEST_P(BlobCoderTest, RoundTripsExactBytes) {
+  BlobCoder coder = make(16);
   std::string bytes = json_like(5000);
   bytes[10] = '\0';
   bytes[20] = '\xff';
@@ -39,66 +50,90 @@ TEST(BlobCoder, RoundTripsExactBytes) {
   }
 }
 
-TEST(BlobCoder, RefusesDamagedFrames) {
-  BlobCoder coder(16, 1, 1u << 20);
-  const EncodedBlob encoded = coder.encode(json_like(4000));
-  ASSERT_EQ(encoded.codec, BlobCodec::kZstd);
-  const auto zstd = static_cast<std::int64_t>(BlobCodec::kZstd);
+TEST_P(BlobCoderTest, ReadsWhatTheOtherCodecWrote) {
+  const BlobCodec other = codec() == BlobCodec::kLz4 ? BlobCodec::kZstd : BlobCodec::kLz4;
+  BlobCoder writer(16, other, -3, 1u << 20);
+  BlobDictionary dictionary(3, json_like(100'000));
+  const std::string plain = json_like(7000) + "end";
+  const EncodedBlob encoded = writer.encode(plain, &dictionary);
+  ASSERT_EQ(encoded.codec, other);
+  BlobCoder reader = make(16);
+  auto decoded =
+      reader.decode(encoded.bytes, static_cast<std::int64_t>(encoded.codec), "blob", &dictionary);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(*decoded, plain);
+  EXPECT_FALSE(reader.decode(encoded.bytes, stored_codec(), "blob", &dictionary))
+      << "a frame read as the wrong codec is refused";
+}
 
-  auto garbage = coder.decode("definitely not zstd", zstd, "the blob");
+TEST_P(BlobCoderTest, RefusesDamagedFrames) {
+  BlobCoder coder = make(16);
+  const EncodedBlob encoded = coder.encode(json_like(4000));
+  ASSERT_EQ(encoded.codec, codec());
+
+  auto garbage = coder.decode("definitely not a frame", stored_codec(), "the blob");
   ASSERT_FALSE(garbage);
   EXPECT_EQ(garbage.error().code, ErrorCode::kIntegrityError);
   EXPECT_NE(garbage.error().message.find("the blob"), std::string::npos);
 
-  auto truncated = coder.decode(std::string_view(encoded.bytes).substr(0, encoded.bytes.size() / 2),
-                                zstd, "the blob");
-  ASSERT_FALSE(truncated);
-  EXPECT_EQ(truncated.error().code, ErrorCode::kIntegrityError);
-
-  std::string flipped = encoded.bytes;
-  flipped[flipped.size() - 1] = static_cast<char>(flipped.back() ^ 0x10);  // checksum byte
-  EXPECT_FALSE(coder.decode(flipped, zstd, "the blob"));
+  for (std::size_t keep : {encoded.bytes.size() / 2, encoded.bytes.size() - 1, std::size_t{4}}) {
+    auto truncated =
+        coder.decode(std::string_view(encoded.bytes).substr(0, keep), stored_codec(), "the blob");
+    ASSERT_FALSE(truncated) << "kept " << keep;
+    EXPECT_EQ(truncated.error().code, ErrorCode::kIntegrityError);
+  }
+  auto trailing = coder.decode(encoded.bytes + "x", stored_codec(), "the blob");
+  EXPECT_FALSE(trailing) << "bytes after the frame";
 
   // Still usable after errors.
-  auto good = coder.decode(encoded.bytes, zstd, "the blob");
+  auto good = coder.decode(encoded.bytes, stored_codec(), "the blob");
   ASSERT_TRUE(good);
   EXPECT_EQ(*good, json_like(4000));
 }
 
-TEST(BlobCoder, EnforcesTheDecodedSizeCap) {
-  BlobCoder writer(16, 1, 1u << 24);
+TEST(BlobCoder, ZstdFramesCarryAChecksum) {
+  BlobCoder coder(16, BlobCodec::kZstd, 1, 1u << 20);
+  const EncodedBlob encoded = coder.encode(json_like(4000));
+  std::string flipped = encoded.bytes;
+  flipped[flipped.size() - 1] = static_cast<char>(flipped.back() ^ 0x10);  // checksum byte
+  EXPECT_FALSE(coder.decode(flipped, static_cast<std::int64_t>(BlobCodec::kZstd), "the blob"));
+}
+
+TEST_P(BlobCoderTest, EnforcesTheDecodedSizeCap) {
+  BlobCoder writer = make(16, 1u << 24);
   const EncodedBlob encoded = writer.encode(std::string(200'000, 'a'));
-  BlobCoder reader(16, 1, 100'000);
+  ASSERT_EQ(encoded.codec, codec());
+  BlobCoder reader = make(16, 100'000);
   auto decoded = reader.decode(encoded.bytes, static_cast<std::int64_t>(encoded.codec), "blob");
   ASSERT_FALSE(decoded);
   EXPECT_EQ(decoded.error().code, ErrorCode::kTooLarge);
   EXPECT_FALSE(reader.decode(std::string(100'001, 'p'), 0, "blob")) << "plain blobs too";
 }
 
-TEST(BlobCoder, FramesWithADictionaryNeedThatDictionary) {
-  BlobCoder coder(16, -3, 1u << 20);
-  ZstdDictionary dictionary(7, json_like(20'000));
-  ZstdDictionary other(8, std::string(20'000, 'z'));
+TEST_P(BlobCoderTest, FramesWithADictionaryNeedThatDictionary) {
+  BlobCoder coder = make(16);
+  BlobDictionary dictionary(7, json_like(20'000));
+  BlobDictionary other(8, std::string(20'000, 'z'));
   const std::string plain = json_like(3000) + "tail";
   const EncodedBlob encoded = coder.encode(plain, &dictionary);
-  ASSERT_EQ(encoded.codec, BlobCodec::kZstd);
+  ASSERT_EQ(encoded.codec, codec());
   EXPECT_EQ(encoded.dictionary_id, 7);
   EXPECT_LT(encoded.bytes.size(), coder.encode(plain).bytes.size())
       << "text like the dictionary compresses better with it";
-  const auto zstd = static_cast<std::int64_t>(BlobCodec::kZstd);
-  auto decoded = coder.decode(encoded.bytes, zstd, "blob", &dictionary);
+  auto decoded = coder.decode(encoded.bytes, stored_codec(), "blob", &dictionary);
   ASSERT_TRUE(decoded) << decoded.error().message;
   EXPECT_EQ(*decoded, plain);
-  auto checked = coder.check(encoded.bytes, zstd, "blob", &dictionary);
+  auto checked = coder.check(encoded.bytes, stored_codec(), "blob", &dictionary);
   ASSERT_TRUE(checked);
   EXPECT_EQ(*checked, plain);
 
-  auto without = coder.decode(encoded.bytes, zstd, "blob");
+  auto without = coder.decode(encoded.bytes, stored_codec(), "blob");
   ASSERT_FALSE(without);
   EXPECT_EQ(without.error().code, ErrorCode::kIntegrityError);
-  auto wrong = coder.decode(encoded.bytes, zstd, "blob", &other);
-  ASSERT_FALSE(wrong);
-  EXPECT_EQ(wrong.error().code, ErrorCode::kIntegrityError);
+  // LZ4 frames carry no checksum: another dictionary may decode to other bytes of the same size.
+  // What protects them is the dictionary's hash in the audit payload (audit_verify_test.cpp).
+  auto wrong = coder.decode(encoded.bytes, stored_codec(), "blob", &other);
+  EXPECT_TRUE(!wrong || *wrong != plain);
   auto plain_with_dictionary = coder.decode("plain", 0, "blob", &dictionary);
   ASSERT_FALSE(plain_with_dictionary);
   EXPECT_EQ(plain_with_dictionary.error().code, ErrorCode::kIntegrityError);
@@ -107,6 +142,34 @@ TEST(BlobCoder, FramesWithADictionaryNeedThatDictionary) {
   EXPECT_NE(dictionary.sha256(), other.sha256());
   EXPECT_FALSE(coder.encode("short", &dictionary).dictionary_id) << "plain needs no dictionary";
 }
+
+// LZ4 reaches back 64 KiB: a dictionary's older bytes are out of its reach, its newest are not.
+TEST(BlobCoder, Lz4UsesTheNewestPartOfALargeDictionary) {
+  BlobCoder coder(16, BlobCodec::kLz4, 0, 1u << 20);
+  std::mt19937 rng(7);
+  std::string old_part(100'000, '\0');
+  for (char& c : old_part) c = static_cast<char>('a' + rng() % 26);
+  const std::string recent = json_like(40'000);
+  BlobDictionary dictionary(1, old_part + recent);
+  EXPECT_EQ(dictionary.lz4_history().size(), BlobDictionary::kLz4HistoryBytes);
+  EXPECT_TRUE(dictionary.content().ends_with(dictionary.lz4_history()));
+  const EncodedBlob like_recent = coder.encode(recent.substr(1000, 8000), &dictionary);
+  EXPECT_LT(like_recent.bytes.size(), 200u);
+  const EncodedBlob like_old = coder.encode(old_part.substr(1000, 8000), &dictionary);
+  EXPECT_GT(like_old.bytes.size(), 1000u);
+  for (const EncodedBlob* e : {&like_recent, &like_old}) {
+    auto back = coder.decode(e->bytes, static_cast<std::int64_t>(e->codec), "blob",
+                             e->dictionary_id ? &dictionary : nullptr);
+    ASSERT_TRUE(back) << back.error().message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, BlobCoderTest,
+                         ::testing::Values(BlobCodec::kLz4, BlobCodec::kZstd),
+                         [](const ::testing::TestParamInfo<BlobCodec>& info) {
+                           return info.param == BlobCodec::kLz4 ? std::string("Lz4")
+                                                                : std::string("Zstd");
+                         });
 
 TEST(StringList, RoundTripsAwkwardItemsAsJson) {
   const std::vector<std::string> items = {

@@ -69,7 +69,7 @@ TEST(Inbox, IsDurableWhenAcceptReturnsAndKeepsTheBytesExactly) {
     // No flush(): accept_inbound commits on its own.
     RawDb raw(path);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM inbox"), 2);
-    EXPECT_EQ(raw.integer("SELECT codec FROM inbox WHERE dedup_key = 'big'"), 1);
+    EXPECT_EQ(raw.integer("SELECT codec FROM inbox WHERE dedup_key = 'big'"), 2);
   }
   auto reopened = open_or_fail(file_options(path), clock);
   auto pending = reopened->pending_inbound(0, 10);

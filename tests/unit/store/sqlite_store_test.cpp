@@ -121,7 +121,7 @@ TEST(SqliteStore, TriagePayloadHashFollowsTheDocumentedEncoding) {
   }
   RawDb raw(path);
   const std::string body = raw.bytes("SELECT body FROM triages WHERE seq = 1");
-  ASSERT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 1);
+  ASSERT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 2) << "LZ4 by default";
   Sha256 payload;
   const std::string fields[] = {
       "soc-triage/triage/v2",
@@ -137,7 +137,7 @@ TEST(SqliteStore, TriagePayloadHashFollowsTheDocumentedEncoding) {
       std::to_string(record.raw.size()),
       std::to_string(record.stage_states_json.size()),
       std::to_string(record.decision_json.size()),
-      "1",
+      "2",
       "",  // no dictionary id
       "",  // and so no dictionary hash
       body,
@@ -238,7 +238,7 @@ TEST(SqliteStore, CompressesLargeBodiesAndKeepsSmallOnesPlain) {
   }
   RawDb raw(path);
   // One frame for the three texts, split again by the sizes stored beside it.
-  EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 1);
+  EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 2);
   EXPECT_LT(raw.integer("SELECT length(body) FROM triages WHERE seq = 1"),
             static_cast<std::int64_t>(big.raw.size()) / 2);
   EXPECT_EQ(raw.integer("SELECT raw_size FROM triages WHERE seq = 1"),
@@ -283,12 +283,15 @@ TEST(SqliteStore, CompressionThresholdIsAnOption) {
   EXPECT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 1"), 0);
 }
 
-TEST(SqliteStore, CorruptCompressedBlobIsAClearError) {
+// zstd frames carry a checksum: a damaged body fails on every read, not only under verify.
+TEST(SqliteStore, CorruptZstdBodyIsAClearErrorOnRead) {
   TempDir dir;
   const std::string path = dir.file("corrupt.db");
   FixedClock clock(kNow);
+  SqliteOptions options = file_options(path);
+  options.compression = StoreCompression::kZstd;
   {
-    auto store = open_or_fail(file_options(path), clock);
+    auto store = open_or_fail(options, clock);
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->record_triage(sample_record(1)));
   }
@@ -299,7 +302,7 @@ TEST(SqliteStore, CorruptCompressedBlobIsAClearError) {
     blob[blob.size() / 2] = static_cast<char>(blob[blob.size() / 2] ^ 0x5a);
     raw.exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 1", blob);
   }
-  auto store = open_or_fail(file_options(path), clock);
+  auto store = open_or_fail(options, clock);
   ASSERT_TRUE(store);
   auto loaded = store->load_triages();
   ASSERT_FALSE(loaded);
@@ -310,6 +313,48 @@ TEST(SqliteStore, CorruptCompressedBlobIsAClearError) {
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->ok);
   EXPECT_EQ(report->first_bad_record, 1);
+}
+
+// LZ4 frames have no checksum: a cut frame fails on read; a flipped byte may still decode, and
+// `audit verify` is what names the record (the chain hashes the stored bytes).
+TEST(SqliteStore, DamagedLz4BodyFailsOnReadWhenCutAndUnderVerifyAlways) {
+  TempDir dir;
+  const std::string path = dir.file("corrupt-lz4.db");
+  FixedClock clock(kNow);
+  {
+    auto store = open_or_fail(file_options(path), clock);
+    ASSERT_TRUE(store);
+    for (int i = 1; i <= 3; ++i) ASSERT_TRUE(store->record_triage(sample_record(i)));
+  }
+  std::string intact;
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.integer("SELECT codec FROM triages WHERE seq = 2"), 2);
+    intact = raw.bytes("SELECT body FROM triages WHERE seq = 2");
+    std::string blob = intact;
+    blob.resize(blob.size() - 3);
+    raw.exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 2", blob);
+    std::string flipped = raw.bytes("SELECT body FROM triages WHERE seq = 3");
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x01);
+    raw.exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 3", flipped);
+  }
+  auto store = open_or_fail(file_options(path), clock);
+  ASSERT_TRUE(store);
+  auto loaded = store->load_triages();
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, ErrorCode::kIntegrityError);
+  EXPECT_NE(loaded.error().message.find("triages.body of seq 2"), std::string::npos)
+      << loaded.error().message;
+  auto report = store->verify_audit();
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->first_bad_record, 2);
+  // With the cut one repaired, the flipped one is named.
+  RawDb(path).exec_with_blob("UPDATE triages SET body = ?1 WHERE seq = 2", intact);
+  auto again = store->verify_audit();
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->ok);
+  EXPECT_EQ(again->first_bad_record, 3) << again->problem;
 }
 
 TEST(SqliteStore, UnknownCodecIsAnIntegrityError) {
@@ -413,7 +458,7 @@ TEST(SqliteStore, QuarantineIsStoredCountedAndAudited) {
   EXPECT_EQ(raw.integer("SELECT error_code FROM quarantine WHERE seq = 2"),
             static_cast<std::int64_t>(ErrorCode::kParseError));
   EXPECT_EQ(raw.bytes("SELECT message FROM quarantine WHERE seq = 3"), "over limit");
-  EXPECT_EQ(raw.integer("SELECT codec FROM quarantine WHERE seq = 2"), 1);
+  EXPECT_EQ(raw.integer("SELECT codec FROM quarantine WHERE seq = 2"), 2);
   EXPECT_EQ(raw.bytes("SELECT bytes FROM quarantine WHERE seq = 3"), "{}");
 }
 
@@ -785,8 +830,8 @@ TEST(SqliteStore, DictionaryIsBuiltFromEarlyRecordsAndKeptInTheFile) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE dictionary_id = 1"), 36);
     // Records like their predecessors shrink far more with it than without it.
     plain_body_bytes = raw.integer("SELECT sum(length(body)) FROM triages WHERE seq <= 36");
-    EXPECT_LT(2 * raw.integer("SELECT sum(length(body)) FROM triages WHERE seq > 64"),
-              plain_body_bytes);
+    EXPECT_LT(3 * raw.integer("SELECT sum(length(body)) FROM triages WHERE seq > 64"),
+              2 * plain_body_bytes);
   }
   auto store = open_or_fail(file_options(path), clock);
   ASSERT_TRUE(store);
@@ -858,7 +903,7 @@ TEST(SqliteStore, DictionariesCanBeTurnedOff) {
   }
   RawDb raw(path);
   EXPECT_EQ(raw.integer("SELECT count(*) FROM dictionaries"), 0);
-  EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE codec = 1"), 100);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM triages WHERE codec = 2"), 100);
 }
 
 // find_triage() reads the alert id index one block of 4,096 seqs at a time, newest first.
