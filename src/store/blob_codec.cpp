@@ -95,6 +95,9 @@ bool BlobCoder::encode_lz4(std::string_view plain, BlobDictionary* dictionary, E
   }
   LZ4F_preferences_t preferences{};
   preferences.frameInfo.blockSizeID = LZ4F_max4MB;
+  // One block per record: linking blocks gains nothing, and a linked frame makes LZ4F save
+  // 64 KiB of history after every call.
+  preferences.frameInfo.blockMode = LZ4F_blockIndependent;
   // The size in the header lets a reader allocate once and refuse oversized frames up front.
   preferences.frameInfo.contentSize = plain.size();
   // No content checksum: XXH32 would cost more than the compression itself, and every stored

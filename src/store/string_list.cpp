@@ -60,9 +60,15 @@ void append_escaped(std::string& out, std::string_view item) {
 }  // namespace
 
 std::string encode_string_list(const std::vector<std::string>& items) {
+  std::string out;
+  encode_string_list_into(out, items);
+  return out;
+}
+
+void encode_string_list_into(std::string& out, const std::vector<std::string>& items) {
   std::size_t size = 2;
   for (const std::string& item : items) size += item.size() + 3;
-  std::string out;
+  out.clear();
   out.reserve(size);
   out.push_back('[');
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -78,7 +84,6 @@ std::string encode_string_list(const std::vector<std::string>& items) {
     out.push_back('"');
   }
   out.push_back(']');
-  return out;
 }
 
 Result<std::vector<std::string>> decode_string_list(std::string_view json, std::string_view what) {
