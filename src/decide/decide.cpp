@@ -47,13 +47,19 @@ Incident IncidentTracker::assign(const std::string& alert_id,
                    });
   inc.alert_count = inc.alert_ids.size();
   // A decision carries the most recent members; the count keeps the scale.
-  constexpr std::size_t kMaxListed = 100;
   Incident view{inc.id, {}, inc.alert_count, inc.tactics};
-  const std::size_t first =
-      inc.alert_ids.size() > kMaxListed ? inc.alert_ids.size() - kMaxListed : 0;
-  view.alert_ids.assign(inc.alert_ids.begin() + static_cast<std::ptrdiff_t>(first),
-                        inc.alert_ids.end());
+  const auto listed = recent_members(inc.id, kListedInDecision);
+  view.alert_ids.assign(listed.begin(), listed.end());
   return view;
+}
+
+std::span<const std::string> IncidentTracker::recent_members(const std::string& incident_id,
+                                                             std::size_t count) const {
+  const auto it = incidents_.find(incident_id);
+  if (it == incidents_.end()) return {};
+  const std::vector<std::string>& all = it->second.alert_ids;
+  const std::size_t n = std::min(count, all.size());
+  return std::span<const std::string>(all).subspan(all.size() - n);
 }
 
 void IncidentTracker::restore(const Incident& incident) {

@@ -7,6 +7,7 @@
 // matrix yields a decision with its reasons written down.
 #pragma once
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,11 +21,22 @@ namespace soc {
 // Keeps which alerts were aggregated into which incident, across the alerts of a run.
 class IncidentTracker {
  public:
+  // How many of an incident's most recent alert ids a decision lists (alert_count says how many
+  // there are): the decision is read for this alert, and a large incident's full list belongs to
+  // the incident record, not to every one of its alerts' decisions.
+  static constexpr std::size_t kListedInDecision = 20;
+  // How many the store's incidents row keeps.
+  static constexpr std::size_t kListedInRecord = 100;
+
   // Joins the alert to the incident of any related alert, or opens a new one.
   Incident assign(const std::string& alert_id,
                   const std::vector<std::string_view>& related_alert_ids,
                   const std::vector<std::string>& tactics);
   void restore(const Incident& incident);  // from the store, at start-up
+  // The `count` most recent alert ids of an incident, oldest first (empty for an unknown id);
+  // valid until the next assign() or restore().
+  std::span<const std::string> recent_members(const std::string& incident_id,
+                                              std::size_t count) const;
 
  private:
   struct TextHash {  // lets incident_of_alert_ be searched with a string_view

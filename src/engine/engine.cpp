@@ -209,18 +209,15 @@ TriageOutcome Engine::triage_alert(Alert alert, const std::string& ref,
     rec.priority = std::string(to_string(decision.priority));
     rec.risk_score = decision.risk_score;
     rec.correlation = std::move(entry);
-    // The incident's lists are lent to the record and taken back below, like the correlation
-    // entry: a large incident lists a hundred alert ids, each a string to copy and free.
+    // Views, not copies: a large incident's row lists a hundred alert ids.
     if (decision.incident)
-      rec.incident = IncidentRecord{decision.incident->id, std::move(decision.incident->alert_ids),
-                                    std::move(decision.incident->tactics)};
+      rec.incident = IncidentRecord{
+          decision.incident->id,
+          incidents_.recent_members(decision.incident->id, IncidentTracker::kListedInRecord),
+          decision.incident->tactics};
     auto stamp = store_->record_triage(rec);
     decision_json_ = std::move(rec.decision_json);
     stage_states_json_ = std::move(rec.stage_states_json);
-    if (decision.incident) {
-      decision.incident->alert_ids = std::move(rec.incident->alert_ids);
-      decision.incident->tactics = std::move(rec.incident->tactics);
-    }
     if (!stamp) return TriageOutcome{ref, std::nullopt, stamp.error(), false};
     decision.audit = AuditStamp{stamp->record, stamp->hash};
     entry = std::move(rec.correlation);

@@ -36,10 +36,12 @@ struct AuditRef {
   std::string hash;         // hex SHA-256 of this audit record
 };
 
+// Views of the caller's lists (the engine's incident tracker holds them): the store encodes
+// them when it records the triage and keeps no reference.
 struct IncidentRecord {
   std::string id;
-  std::vector<std::string> alert_ids;
-  std::vector<std::string> tactics;
+  std::span<const std::string> alert_ids;  // the most recent ones of a large incident
+  std::span<const std::string> tactics;
 };
 
 // Everything one alert's triage produced, written together in one batch slot.

@@ -65,7 +65,7 @@ std::string encode_string_list(const std::vector<std::string>& items) {
   return out;
 }
 
-void encode_string_list_into(std::string& out, const std::vector<std::string>& items) {
+void encode_string_list_into(std::string& out, std::span<const std::string> items) {
   std::size_t size = 2;
   for (const std::string& item : items) size += item.size() + 3;
   out.clear();

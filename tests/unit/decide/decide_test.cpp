@@ -169,6 +169,27 @@ TEST(Decide, KillChainOpensOneIncidentAndReopensTheClosedEntryPoint) {
   EXPECT_EQ(later.incident->alert_count, 3u);
 }
 
+// A decision lists its incident's most recent alerts, the count gives the size; the store's
+// incident row gets a longer window, read from the tracker without copying.
+TEST(IncidentTrackerLists, DecisionsListTheMostRecentAndTheCountKeepsTheScale) {
+  IncidentTracker incidents;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 130; ++i) ids.push_back("a-" + std::to_string(i));
+  Incident last;
+  for (std::size_t i = 1; i < ids.size(); ++i)
+    last = incidents.assign(ids[i], {std::string_view(ids[i - 1])}, {"execution"});
+  EXPECT_EQ(last.alert_count, 130u);
+  ASSERT_EQ(last.alert_ids.size(), IncidentTracker::kListedInDecision);
+  EXPECT_EQ(last.alert_ids.front(), ids[130 - IncidentTracker::kListedInDecision]);
+  EXPECT_EQ(last.alert_ids.back(), "a-129");
+  const auto row = incidents.recent_members(last.id, IncidentTracker::kListedInRecord);
+  ASSERT_EQ(row.size(), IncidentTracker::kListedInRecord);
+  EXPECT_EQ(row.front(), ids[130 - IncidentTracker::kListedInRecord]);
+  EXPECT_EQ(row.back(), "a-129");
+  EXPECT_EQ(incidents.recent_members(last.id, 1000).size(), 130u);
+  EXPECT_TRUE(incidents.recent_members("INC-unknown", 10).empty());
+}
+
 TEST(Decide, LateralMovementToDomainControllerPredictsCredentialDumping) {
   IncidentTracker incidents;
   Asset dc{"SRV-DC-01", "10.0.0.1", "domain_controller", "critical", "", "", {}};

@@ -578,20 +578,25 @@ TEST(SqliteStore, IncidentsAreUpserted) {
   {
     auto store = open_or_fail(file_options(path), clock);
     ASSERT_TRUE(store);
+    // The record holds views of the caller's lists; the store encodes them at once.
+    using Ids = std::vector<std::string>;
+    const Ids first_ids{"alert-1"}, second_ids{"alert-1", "alert-2"}, other_ids{"alert-3"},
+        third_ids{"alert-1", "alert-2", "alert-4"}, later_ids{"alert-3", "alert-5"};
+    const Ids execution{"execution"}, chain{"execution", "lateral-movement"},
+        discovery{"discovery"};
     TriageRecord first = sample_record(1);
-    first.incident = IncidentRecord{"INC-1", {"alert-1"}, {"execution"}};
+    first.incident = IncidentRecord{"INC-1", first_ids, execution};
     TriageRecord second = sample_record(2);
-    second.incident =
-        IncidentRecord{"INC-1", {"alert-1", "alert-2"}, {"execution", "lateral-movement"}};
+    second.incident = IncidentRecord{"INC-1", second_ids, chain};
     TriageRecord other = sample_record(3);
-    other.incident = IncidentRecord{"INC-2", {"alert-3"}, {"discovery"}};
+    other.incident = IncidentRecord{"INC-2", other_ids, discovery};
     TriageRecord third = sample_record(4);
-    third.incident = IncidentRecord{"INC-1", {"alert-1", "alert-2", "alert-4"}, {"execution"}};
+    third.incident = IncidentRecord{"INC-1", third_ids, execution};
     // One batch: the store writes each incident's last state once.
     for (const auto& r : {first, second, other, third}) ASSERT_TRUE(store->record_triage(r));
     ASSERT_TRUE(store->flush());
     TriageRecord later = sample_record(5);
-    later.incident = IncidentRecord{"INC-2", {"alert-3", "alert-5"}, {"discovery"}};
+    later.incident = IncidentRecord{"INC-2", later_ids, discovery};
     ASSERT_TRUE(store->record_triage(later));
   }
   RawDb raw(path);
