@@ -186,10 +186,30 @@ void append_quoted(std::string& out, std::string_view s, std::string_view tail) 
   out.append(tail);
 }
 
-// `"k":"v"`, in one write when neither needs escaping.
-void append_member(std::string& out, std::string_view k, std::string_view v) {
-  if (next_special(k, 0) != k.size() || next_special(v, 0) != v.size()) {
-    append_quoted(out, k, ":");
+// `"k":`, with `k` trusted to need no escaping.
+void append_plain_key(std::string& out, std::string_view k) {
+  const std::size_t at = out.size();
+  const std::size_t size = at + k.size() + 3;
+  out.resize_and_overwrite(size, [&](char* p, std::size_t) {  // `size`: see append_quoted
+    char* end = p + at;
+    *end++ = '"';
+    end = std::copy(k.begin(), k.end(), end);
+    *end++ = '"';
+    *end = ':';
+    return size;
+  });
+}
+
+// `"k":"v"`, in one write when neither needs escaping (`key_is_plain`: known not to).
+void append_member(std::string& out, std::string_view k, std::string_view v,
+                   bool key_is_plain = false) {
+  const bool key_plain = key_is_plain || next_special(k, 0) == k.size();
+  if (!key_plain || next_special(v, 0) != v.size()) {
+    if (key_plain) {
+      append_plain_key(out, k);
+    } else {
+      append_quoted(out, k, ":");
+    }
     append_quoted(out, v, {});
     return;
   }
@@ -247,7 +267,7 @@ JsonWriter& JsonWriter::end_array() {
   container_has_element_ = true;
   return *this;
 }
-JsonWriter& JsonWriter::key(std::string_view k) {
+JsonWriter& JsonWriter::dynamic_key(std::string_view k) {
   separator();
   append_quoted(out_, k, ":");
   after_key_ = true;
@@ -256,6 +276,17 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 JsonWriter& JsonWriter::text_field(std::string_view k, std::string_view v) {
   separator();
   append_member(out_, k, v);
+  return *this;
+}
+JsonWriter& JsonWriter::literal_key(std::string_view k) {
+  separator();
+  append_plain_key(out_, k);
+  after_key_ = true;
+  return *this;
+}
+JsonWriter& JsonWriter::literal_text_field(std::string_view k, std::string_view v) {
+  separator();
+  append_member(out_, k, v, true);
   return *this;
 }
 JsonWriter& JsonWriter::value(std::string_view v) {
@@ -296,8 +327,7 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
   out_.append(json);
   return *this;
 }
-JsonWriter& JsonWriter::string_array(std::string_view k, const std::vector<std::string>& items) {
-  key(k);
+JsonWriter& JsonWriter::items_array(const std::vector<std::string>& items) {
   begin_array();
   for (const auto& s : items) value(s);
   return end_array();

@@ -230,11 +230,24 @@ TEST(JsonWriter, TextFieldsMatchKeyThenValue) {
   }
 }
 
+// Keys known at run time are escaped like values; literal keys are checked at compile time
+// (a literal such as "we\"ird" does not compile) and copied as they are.
 TEST(JsonWriter, KeysAreEscapedToo) {
+  const std::string weird = "we\"ird\n<key>";
+  for (int how = 0; how < 3; ++how) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    if (how == 0) w.field(weird, "v");
+    if (how == 1) w.key(std::string_view(weird)).value("v");
+    if (how == 2) w.string_array(weird.c_str(), {"v"});
+    w.end_object();
+    const auto j = reparse(out);
+    EXPECT_EQ(j.begin().key(), weird) << how;
+  }
   std::string out;
-  JsonWriter(out).begin_object().field("we\"ird\n<key>", "v").end_object();
-  const auto j = reparse(out);
-  EXPECT_EQ(j.begin().key(), "we\"ird\n<key>");
+  JsonWriter(out).begin_object().field("plain_key", "v").key("other").value(1).end_object();
+  EXPECT_EQ(out, R"({"plain_key":"v","other":1})");
 }
 
 TEST(JsonWriter, DoublesAreValidJsonNumbers) {
