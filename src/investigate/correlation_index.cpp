@@ -2,20 +2,21 @@
 #include "investigate/correlation_index.hpp"
 
 #include <algorithm>
-#include <limits>
 
 namespace soc {
 
 void CorrelationIndex::add(CorrelationEntry entry) {
-  const Posting posting{entry.time, entries_.size()};
-  Key key;
-  key.alert_id_hash = std::hash<std::string_view>{}(entry.alert_id);
-  key.rule = rule_ids_.try_emplace(entry.rule_name, static_cast<std::uint32_t>(rule_ids_.size()))
-                 .first->second;
-  key.closed = entry.classification == "TRUE_POSITIVE"    ? Closed::kTruePositive
-               : entry.classification == "FALSE_POSITIVE" ? Closed::kFalsePositive
-                                                          : Closed::kOther;
-  keys_.push_back(key);
+  Posting posting;
+  posting.time = entry.time;
+  // Positions are 32 bits: four billion alerts would not fit in memory long before.
+  posting.position = static_cast<std::uint32_t>(entries_.size());
+  posting.alert_id_hash = id_hash(entry.alert_id);
+  posting.rule =
+      rule_ids_.try_emplace(entry.rule_name, static_cast<std::uint32_t>(rule_ids_.size()))
+          .first->second;
+  posting.closed = entry.classification == "TRUE_POSITIVE"    ? Closed::kTruePositive
+                   : entry.classification == "FALSE_POSITIVE" ? Closed::kFalsePositive
+                                                              : Closed::kOther;
   entries_.push_back(std::move(entry));
   for (const auto& e : entries_.back().entities) {
     auto& list = by_entity_[e];
@@ -31,9 +32,10 @@ void CorrelationIndex::add(CorrelationEntry entry) {
 std::pair<CorrelationIndex::Postings::const_iterator, CorrelationIndex::Postings::const_iterator>
 CorrelationIndex::window(const Postings& list, TimestampMs from, TimestampMs to,
                          std::size_t limit) {
-  constexpr auto kLastPosition = std::numeric_limits<std::size_t>::max();
-  auto begin = std::lower_bound(list.begin(), list.end(), Posting{from, 0});
-  const auto end = std::upper_bound(begin, list.end(), Posting{to, kLastPosition});
+  auto begin = std::lower_bound(list.begin(), list.end(), from,
+                                [](const Posting& p, TimestampMs t) { return p.time < t; });
+  const auto end = std::upper_bound(begin, list.end(), to,
+                                    [](TimestampMs t, const Posting& p) { return t < p.time; });
   if (static_cast<std::size_t>(end - begin) > limit)
     begin = end - static_cast<std::ptrdiff_t>(limit);
   return {begin, end};
@@ -47,9 +49,9 @@ std::size_t CorrelationIndex::count(const std::string& entity, TimestampMs from,
   return static_cast<std::size_t>(end - begin);
 }
 
-bool CorrelationIndex::is_alert(std::size_t pos, std::string_view alert_id,
-                                std::size_t alert_id_hash) const {
-  return keys_[pos].alert_id_hash == alert_id_hash && entries_[pos].alert_id == alert_id;
+bool CorrelationIndex::is_alert(const Posting& p, std::string_view alert_id,
+                                std::uint32_t alert_id_hash) const {
+  return p.alert_id_hash == alert_id_hash && entries_[p.position].alert_id == alert_id;
 }
 
 template <class Fn>
@@ -65,8 +67,7 @@ void CorrelationIndex::visit(const std::vector<std::string>& entities, Timestamp
     const auto [begin, end] = window(it->second, from, to, limit);
     if (begin != end) runs.emplace_back(begin, end);
   }
-  const std::size_t exclude_hash =
-      exclude_alert_id ? std::hash<std::string_view>{}(*exclude_alert_id) : 0;
+  const std::uint32_t exclude_hash = exclude_alert_id ? id_hash(*exclude_alert_id) : 0;
   // Each run is in (time, position) order: walking them as one merged sequence (an alert has a
   // handful of entities) gives the entries by time, an entry shared by two entities twice in a
   // row, and needs no buffer of hundreds of postings per query.
@@ -76,12 +77,11 @@ void CorrelationIndex::visit(const std::vector<std::string>& entities, Timestamp
     for (auto& run : runs)
       if (run.first != run.second && (next == nullptr || *run.first < *next->first)) next = &run;
     if (next == nullptr) return;
-    const Posting hit = *next->first++;
-    if (hit == previous) continue;
+    const Posting& hit = *next->first++;
+    if (previous && hit == *previous) continue;
     previous = hit;
-    const std::size_t pos = hit.second;
-    if (exclude_alert_id && is_alert(pos, *exclude_alert_id, exclude_hash)) continue;
-    fn(pos);
+    if (exclude_alert_id && is_alert(hit, *exclude_alert_id, exclude_hash)) continue;
+    fn(hit);
   }
 }
 
@@ -90,7 +90,7 @@ std::vector<const CorrelationEntry*> CorrelationIndex::on_entities(
     std::optional<std::string_view> exclude_alert_id) const {
   std::vector<const CorrelationEntry*> out;
   visit(entities, from, to, limit, exclude_alert_id,
-        [&](std::size_t pos) { out.push_back(&entries_[pos]); });
+        [&](const Posting& p) { out.push_back(&entries_[p.position]); });
   return out;
 }
 
@@ -100,11 +100,10 @@ CorrelationIndex::RuleHistory CorrelationIndex::rule_history(
   RuleHistory out;
   const auto rule = rule_ids_.find(rule_name);
   if (rule == rule_ids_.end()) return out;  // a rule never seen has no history
-  visit(entities, from, to, limit, exclude_alert_id, [&](std::size_t pos) {
-    const Key& key = keys_[pos];
-    if (key.rule != rule->second) return;
-    if (key.closed == Closed::kTruePositive) ++out.true_positive;
-    if (key.closed == Closed::kFalsePositive) ++out.false_positive;
+  visit(entities, from, to, limit, exclude_alert_id, [&](const Posting& p) {
+    if (p.rule != rule->second) return;
+    if (p.closed == Closed::kTruePositive) ++out.true_positive;
+    if (p.closed == Closed::kFalsePositive) ++out.false_positive;
   });
   return out;
 }

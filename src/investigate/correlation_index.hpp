@@ -41,30 +41,36 @@ class CorrelationIndex {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  // An entity's entries as (time, position in entries_), sorted. The time is kept beside the
-  // position so the window searches stay inside one contiguous list instead of touching a
-  // scattered entry at every probe (a hot host has tens of thousands of entries).
-  using Posting = std::pair<TimestampMs, std::size_t>;
+  enum class Closed : std::uint8_t { kOther, kTruePositive, kFalsePositive };
+  // An entity's entries, sorted by (time, position in entries_). What the queries test on every
+  // candidate is kept in the posting itself: the window searches and the rule-history counts stay
+  // inside one contiguous list instead of touching a scattered entry at every probe (a hot host
+  // has tens of thousands of entries, and each alert reads hundreds of candidates).
+  struct Posting {
+    TimestampMs time = 0;
+    std::uint32_t position = 0;
+    std::uint32_t rule = 0;           // interned rule name
+    std::uint32_t alert_id_hash = 0;  // low bits of std::hash of the alert id
+    Closed closed = Closed::kOther;
+    bool operator<(const Posting& o) const {
+      return time != o.time ? time < o.time : position < o.position;
+    }
+    bool operator==(const Posting& o) const { return time == o.time && position == o.position; }
+  };
   using Postings = std::vector<Posting>;
   // The postings with time in [from, to], at most the last `limit` of them.
   static std::pair<Postings::const_iterator, Postings::const_iterator> window(
       const Postings& list, TimestampMs from, TimestampMs to,
       std::size_t limit = static_cast<std::size_t>(-1));
-  // Whether the entry at `pos` is of that alert (`alert_id_hash`: std::hash of the id).
-  bool is_alert(std::size_t pos, std::string_view alert_id, std::size_t alert_id_hash) const;
-  // Calls fn(position) for the entries on_entities() stands for, oldest first.
+  // Whether the posting's entry is of that alert (`alert_id_hash`: as in Posting).
+  bool is_alert(const Posting& p, std::string_view alert_id, std::uint32_t alert_id_hash) const;
+  static std::uint32_t id_hash(std::string_view alert_id) {
+    return static_cast<std::uint32_t>(std::hash<std::string_view>{}(alert_id));
+  }
+  // Calls fn(posting) for the entries on_entities() stands for, oldest first.
   template <class Fn>
   void visit(const std::vector<std::string>& entities, TimestampMs from, TimestampMs to,
              std::size_t limit, std::optional<std::string_view> exclude_alert_id, Fn&& fn) const;
-
-  // What the queries test on every candidate, kept apart from the entries: a few bytes read in
-  // place of strings scattered over the heap, for the hundreds of candidates of each alert.
-  enum class Closed : std::uint8_t { kOther, kTruePositive, kFalsePositive };
-  struct Key {
-    std::size_t alert_id_hash = 0;
-    std::uint32_t rule = 0;  // interned rule name
-    Closed closed = Closed::kOther;
-  };
 
   struct TextHash {  // lets rule_ids_ be searched with a string_view
     using is_transparent = void;
@@ -74,7 +80,6 @@ class CorrelationIndex {
   };
 
   std::deque<CorrelationEntry> entries_;  // a deque: entries never move, evidence points at them
-  std::vector<Key> keys_;                 // by position, like entries_
   std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> rule_ids_;
   std::unordered_map<std::string, Postings> by_entity_;
 };
