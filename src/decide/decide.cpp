@@ -13,27 +13,37 @@
 
 namespace soc {
 
+Incident& IncidentTracker::incident_named(const std::string& id) {
+  const auto [it, added] =
+      incident_by_id_.try_emplace(id, static_cast<std::uint32_t>(incidents_.size()));
+  if (added) incidents_.push_back(Incident{id, {}, 0, {}});
+  return incidents_[it->second];
+}
+
 Incident IncidentTracker::assign(const std::string& alert_id,
                                  const std::vector<std::string_view>& related_alert_ids,
                                  const std::vector<std::string>& tactics) {
-  std::string id;
+  std::optional<std::uint32_t> found;
   for (const auto& r : related_alert_ids)
     if (auto it = incident_of_alert_.find(r); it != incident_of_alert_.end()) {
-      id = it->second;
+      found = it->second;
       break;
     }
-  if (id.empty()) {
+  if (!found) {
     // Named after its first alert so the same inputs always give the same incident id.
-    id = "INC-" +
-         sha256_hex(related_alert_ids.empty() ? alert_id : related_alert_ids.front()).substr(0, 12);
+    const std::string id =
+        "INC-" +
+        sha256_hex(related_alert_ids.empty() ? alert_id : related_alert_ids.front()).substr(0, 12);
+    incident_named(id);
+    found = incident_by_id_.find(id)->second;
   }
-  Incident& inc = incidents_[id];
-  inc.id = id;
+  const std::uint32_t position = *found;
+  Incident& inc = incidents_[position];
   // An alert belongs to the first incident it joined. The related alerts mostly joined already:
   // looking them up by view copies no id.
   auto join = [&](std::string_view member) {
     if (incident_of_alert_.contains(member)) return;
-    incident_of_alert_.emplace(std::string(member), id);
+    incident_of_alert_.emplace(std::string(member), position);
     inc.alert_ids.emplace_back(member);
   };
   for (const auto& r : related_alert_ids) join(r);
@@ -55,16 +65,18 @@ Incident IncidentTracker::assign(const std::string& alert_id,
 
 std::span<const std::string> IncidentTracker::recent_members(const std::string& incident_id,
                                                              std::size_t count) const {
-  const auto it = incidents_.find(incident_id);
-  if (it == incidents_.end()) return {};
-  const std::vector<std::string>& all = it->second.alert_ids;
+  const auto it = incident_by_id_.find(incident_id);
+  if (it == incident_by_id_.end()) return {};
+  const std::vector<std::string>& all = incidents_[it->second].alert_ids;
   const std::size_t n = std::min(count, all.size());
   return std::span<const std::string>(all).subspan(all.size() - n);
 }
 
 void IncidentTracker::restore(const Incident& incident) {
-  incidents_[incident.id] = incident;
-  for (const auto& a : incident.alert_ids) incident_of_alert_.try_emplace(a, incident.id);
+  Incident& slot = incident_named(incident.id);
+  slot = incident;
+  const std::uint32_t position = incident_by_id_.find(incident.id)->second;
+  for (const auto& a : incident.alert_ids) incident_of_alert_.try_emplace(a, position);
 }
 
 namespace {

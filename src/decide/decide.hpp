@@ -6,6 +6,7 @@
 // operating mode). Threading: one call at a time per tracker. Failure: none; every branch of the
 // matrix yields a decision with its reasons written down.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -45,8 +46,12 @@ class IncidentTracker {
       return std::hash<std::string_view>{}(text);
     }
   };
-  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> incident_of_alert_;
-  std::unordered_map<std::string, Incident> incidents_;
+  // Incidents by position; an alert maps to its incident's position (no copy of the incident id
+  // per alert, and one lookup fewer per member).
+  std::vector<Incident> incidents_;
+  std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> incident_by_id_;
+  std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> incident_of_alert_;
+  Incident& incident_named(const std::string& id);
 };
 
 Decision decide(const Alert& alert, Evidence evidence, const RiskScore& score, const Config& config,
